@@ -1,0 +1,40 @@
+"""Library entry points over source text, for editors, tests and other tools."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional, Sequence
+
+from perflint import engine
+from perflint.model import Diagnostic
+from perflint.rule import Target
+from perflint.selection import select_rules
+
+
+def _target(target: Optional[Target]) -> Target:
+    return target or min(max(sys.version_info[:2], (3, 9)), (3, 14))
+
+
+def check(
+    source: str,
+    path: str = "<string>",
+    select: Optional[Sequence[str]] = None,
+    ignore: Sequence[str] = (),
+    target: Optional[Target] = None,
+) -> List[Diagnostic]:
+    """Diagnostics for `source`. Raises engine.AnalysisError if it cannot be parsed."""
+    rules = select_rules(_target(target), select, ignore)
+    return engine.check_source(source, path, rules, _target(target))
+
+
+def fix(
+    source: str,
+    path: str = "<string>",
+    select: Optional[Sequence[str]] = None,
+    ignore: Sequence[str] = (),
+    target: Optional[Target] = None,
+    unsafe: bool = False,
+) -> str:
+    """`source` with every applicable fix applied."""
+    rules = select_rules(_target(target), select, ignore)
+    return engine.fix_source(source, path, rules, _target(target), unsafe).source

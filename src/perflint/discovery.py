@@ -1,0 +1,86 @@
+"""Which files to analyze: `*.py`/`*.pyi` under the given paths, minus ignored ones.
+
+Directories are pruned early: the usual tool and environment folders, and whatever the
+`.gitignore` files of the repository say (read with `pathspec`, which implements git's
+own matching). A file named explicitly is always analyzed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator, List, Sequence, Tuple
+
+import pathspec
+
+SUFFIXES = (".py", ".pyi")
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", ".tox", ".nox",
+     "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".perflint_cache", ".eggs"}
+)
+
+Ignore = Tuple[Path, pathspec.PathSpec]
+
+
+def _gitignore(directory: Path) -> List[Ignore]:
+    file = directory / ".gitignore"
+    if not file.is_file():
+        return []
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return [(directory, pathspec.GitIgnoreSpec.from_lines(lines))]
+
+
+def _inherited_ignores(directory: Path) -> List[Ignore]:
+    """`.gitignore` files above `directory`, up to the top of its git repository."""
+    found: List[Ignore] = []
+    if (directory / ".git").exists():
+        return found
+    for parent in directory.resolve().parents:
+        found = _gitignore(parent) + found
+        if (parent / ".git").exists():
+            return found
+    return []  # not in a repository: outer .gitignore files do not apply
+
+
+def _ignored(path: Path, is_dir: bool, ignores: Sequence[Ignore]) -> bool:
+    for base, spec in ignores:
+        try:
+            relative = path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if spec.match_file(relative + "/" if is_dir else relative):
+            return True
+    return False
+
+
+def discover(paths: Sequence[Path]) -> Iterator[Path]:
+    """Files to analyze, in a stable order. Paths that do not exist raise FileNotFoundError."""
+    for root in paths:
+        if not root.exists():
+            raise FileNotFoundError(str(root))
+        if not root.is_dir():
+            yield root
+            continue
+        yield from _walk(root, _inherited_ignores(root) + _gitignore(root.resolve()))
+
+
+def _walk(root: Path, root_ignores: List[Ignore]) -> Iterator[Path]:
+    ignores = {root: root_ignores}
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        active = ignores.pop(here)
+        kept = []
+        for name in sorted(dirnames):
+            child = here / name
+            if name in SKIPPED_DIRS or _ignored(child, True, active):
+                continue
+            ignores[child] = active + _gitignore(child.resolve())
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            child = here / name
+            if name.endswith(SUFFIXES) and not _ignored(child, False, active):
+                yield child

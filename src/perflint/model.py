@@ -1,0 +1,120 @@
+"""The values that flow from the engine to the faces: findings, fixes, edits.
+
+Rules create `Finding`s (a node plus an optional `Fix`); the engine turns them into
+`Diagnostic`s once it knows where the node sits in the file. Nothing here knows about
+any particular rule.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+
+class Applicability(enum.Enum):
+    """How much a fix may be trusted, in Ruff's terms."""
+
+    SAFE = "safe"  # cannot change behaviour: applied by --fix
+    UNSAFE = "unsafe"  # may change behaviour in a named edge case: needs --unsafe-fixes
+    NONE = "none"  # report only
+
+
+Replacement = Union[cst.CSTNode, cst.FlattenSentinel, cst.RemovalSentinel]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to the tree, anchored on a node of the tree the rule saw.
+
+    `replace` receives the node as it stands after edits inside it were applied (so
+    nested edits of other fixes compose) and returns what takes its place. `before` and
+    `after` insert whole statements next to a statement, which must sit in a block.
+    """
+
+    node: cst.CSTNode
+    replace: Optional[Callable[[cst.CSTNode], Replacement]] = None
+    before: Tuple[cst.BaseStatement, ...] = ()
+    after: Tuple[cst.BaseStatement, ...] = ()
+
+    @property
+    def replaces_subtree(self) -> bool:
+        return self.replace is not None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A set of edits that must be applied together, plus the imports they need."""
+
+    applicability: Applicability
+    edits: Tuple[Edit, ...]
+    description: str = ""
+    imports: Tuple[str, ...] = ()  # module names that need a plain `import NAME`
+
+
+@dataclass
+class Finding:
+    """What a rule reports: the node, the message and maybe a fix."""
+
+    code: str
+    name: str
+    message: str
+    node: cst.CSTNode
+    fix: Optional[Fix] = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding placed in a file. Lines are 1-based, columns 0-based (as `ast`)."""
+
+    code: str
+    name: str
+    message: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: Optional[Fix] = field(default=None, compare=False, repr=False)
+
+    @property
+    def fix_applicability(self) -> Optional[Applicability]:
+        if self.fix is None or self.fix.applicability is Applicability.NONE:
+            return None
+        return self.fix.applicability
+
+
+@dataclass(frozen=True)
+class Example:
+    """Code a rule must flag (`fixed` is the expected fix, if the rule fixes it)."""
+
+    code: str
+    fixed: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Bench:
+    """A before/after pair of programs that `timeit` can run.
+
+    `setup` runs once and may use `N` (the declared realistic size). `before` and
+    `after` each define `def run():` returning a value; both must return equal values.
+    """
+
+    setup: str
+    before: str
+    after: str
+    size: int = 10_000
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be read, decoded or parsed."""
+
+    path: str
+    reason: str
+
+
+Examples = Sequence[Example]

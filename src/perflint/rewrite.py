@@ -1,0 +1,45 @@
+"""Small builders for fixes, so rules state *what* changes, not how libcst spells it."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from perflint.analysis.context import FileContext
+from perflint.model import Edit
+
+
+def replace(node: cst.CSTNode, new: cst.CSTNode) -> Edit:
+    """Replace `node` by `new` (anything edited inside `node` is dropped)."""
+    return Edit(node, replace=lambda _updated: new)
+
+
+def expression(ctx: FileContext, code: str) -> cst.BaseExpression:
+    return cst.parse_expression(code, config=ctx.module.config_for_parsing)
+
+
+def statement(ctx: FileContext, code: str) -> cst.BaseStatement:
+    return cst.parse_statement(code, config=ctx.module.config_for_parsing)
+
+
+def insert_before(anchor: cst.BaseStatement, ctx: FileContext, code: str) -> Edit:
+    """Insert the statement `code` before `anchor`, at its indentation."""
+    return Edit(anchor, before=(statement(ctx, code),))
+
+
+def insert_after(anchor: cst.BaseStatement, ctx: FileContext, code: str) -> Edit:
+    return Edit(anchor, after=(statement(ctx, code),))
+
+
+def code_of(ctx: FileContext, node: cst.CSTNode) -> str:
+    """Source text of a node (as the module would print it)."""
+    return ctx.module.code_for_node(node)
+
+
+def statement_of(ctx: FileContext) -> Optional[cst.BaseStatement]:
+    """The statement line or compound statement that holds the current node."""
+    for candidate in reversed(ctx.ancestors):
+        if isinstance(candidate, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return candidate
+    return None

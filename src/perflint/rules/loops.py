@@ -1,0 +1,3 @@
+"""PFL1xx: loops and name lookups."""
+
+from __future__ import annotations

@@ -1,0 +1,62 @@
+"""Which rules run: `--select`/`--ignore` selectors resolved against the registry.
+
+A selector is a code (`PFL301`), a code prefix (`PFL3`, `PFL`, or `ALL`) or a rule name
+(`list-pop-front`). Rules that mean nothing for the target version (PFL103 on 3.11+)
+never run, even when selected.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Optional, Sequence, Set, Type
+
+from perflint.rule import Rule, Target, all_rules
+
+
+class UnknownSelector(ValueError):
+    def __init__(self, selector: str) -> None:
+        super().__init__(f"unknown rule selector '{selector}' (expected a code such as PFL301, a prefix such as PFL3, or a rule name)")
+        self.selector = selector
+
+
+def matching(selector: str, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
+    """Rules a selector names. Raises UnknownSelector if it names none."""
+    wanted = selector.strip()
+    upper = wanted.upper()
+    if upper == "ALL":
+        return list(rules)
+    found = [r for r in rules if r.name == wanted.lower() or (upper[:3] == "PFL" and r.code.startswith(upper))]
+    if not found:
+        raise UnknownSelector(selector)
+    return found
+
+
+def _codes(selectors: Iterable[str], rules: Sequence[Type[Rule]]) -> Set[str]:
+    return {r.code for s in selectors for r in matching(s, rules)}
+
+
+def select_rules(
+    target: Target,
+    select: Optional[Sequence[str]] = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> List[Type[Rule]]:
+    """The enabled rules, sorted by code. Raises UnknownSelector."""
+    rules = all_rules()
+    if select is None:
+        chosen = {r.code for r in rules if r.enabled_by_default(target)}
+    else:
+        chosen = _codes(select, rules)
+    chosen |= _codes(extend_select, rules)
+    chosen -= _codes(ignore, rules)
+    return [r for r in rules if r.code in chosen and r.applies_to(target)]
+
+
+def parse_target(text: str) -> Target:
+    """`py39` -> (3, 9). Raises ValueError."""
+    value = text.strip().lower()
+    if value.startswith("py3") and value[3:].isdigit() and 9 <= int(value[3:]) <= 14:
+        return (3, int(value[3:]))
+    raise ValueError(f"invalid target version '{text}' (expected py39 to py314)")
+
+
+TARGET_VERSIONS = [f"py3{minor}" for minor in range(9, 15)]
