@@ -227,6 +227,7 @@ class _ScopeScanner(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
         if node is self.facts.node:
+            self.binding_names.add(id(node.name))
             for param in _all_params(node.params):
                 self._bind(param.name, "param", None)
             return True
@@ -244,8 +245,8 @@ class _ScopeScanner(cst.CSTVisitor):
         self.binding_names.add(id(node.name))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.binding_names.add(id(node.name))
         if node is not self.facts.node:
-            self.binding_names.add(id(node.name))
             self._bind_name(node.name.value, "class", node)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:

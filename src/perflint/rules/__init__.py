@@ -1,3 +1,13 @@
 """The rule families. Importing this package registers every rule."""
 
-from perflint.rules import loops, strings, structures  # noqa: F401
+from perflint.rules import (  # noqa: F401
+    caching,
+    comprehensions,
+    containers,
+    io_async,
+    loops,
+    regex,
+    sequences,
+    strings,
+    vectorization,
+)

@@ -1,4 +1,4 @@
-"""PFL3xx: data structures used in ways that cost a linear (or worse) step."""
+"""PFL308-PFL314: sorting, copying and concatenating sequences where a cheaper step exists."""
 
 from __future__ import annotations
 

@@ -1,0 +1,3 @@
+"""PFL5xx: caching and memory."""
+
+from __future__ import annotations

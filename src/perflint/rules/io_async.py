@@ -1,0 +1,3 @@
+"""PFL702-PFL704: I/O and async code that serializes or blocks."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""PFL701: regular expressions recompiled (looked up in re's cache) on every iteration."""
+
+from __future__ import annotations
