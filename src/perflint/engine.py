@@ -7,6 +7,7 @@ provider runs during the traversal; rules get what they need from `FileContext`.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
@@ -76,11 +77,19 @@ def parse(source: str) -> cst.Module:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise AnalysisError(
-            f"cannot parse: {error.message.strip()} (line {error.raw_line}, column {error.raw_column + 1})"
-        ) from None
+        raise AnalysisError(f"cannot parse: {_syntax_reason(error)}") from None
     except RecursionError:
         raise AnalysisError("cannot parse: too deeply nested (recursion limit)") from None
+
+
+def _syntax_reason(error: cst.ParserSyntaxError) -> str:
+    """One short line: libcst's message lists every token it expected, which helps no one."""
+    match = re.match(r"(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?(.*)", error.message.strip(), re.S)
+    if match is None:
+        return f"{error.message.strip()} at line {error.editor_line}"
+    line, column, detail = match.groups()
+    detail = "invalid syntax" if detail.startswith("expected one of") else detail.splitlines()[0]
+    return f"{detail} at line {line}, column {column}" if line else detail
 
 
 def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target) -> List[Finding]:
