@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Dict, Iterable, List, Sequence, Set, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from perflint.model import Edit, Fix
 
@@ -108,6 +106,10 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     fixed = module.visit(_Applier(edits))
     imports = sorted({name for fix in fixes for name in fix.imports})
     if imports:
+        # libcst.codemod pulls in libcst.matchers (0.17 s to import): only when needed.
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
         context = CodemodContext()
         for name in imports:
             AddImportsVisitor.add_needed_import(context, name)

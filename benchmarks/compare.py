@@ -1,0 +1,148 @@
+"""Side-by-side speed of perflint and the linters people would use instead.
+
+    python benchmarks/compare.py [--corpus DIR] [--peers BIN_DIR] [--repeats N]
+                                 [--skip TOOL ...] [--only TOOL ...]
+
+The corpus defaults to a copy of the running interpreter's standard library without its
+tests. Peers are looked up in BIN_DIR (see benchmarks/peers.txt for the venv that holds
+them) and then on PATH; a peer that is not installed is left out. Runs are interleaved
+(every tool once per round, order rotated), and the table shows medians of whole-process
+wall time, CPU time (user + system, children included) and peak memory of the largest
+process. perflint runs from this checkout with the running interpreter. The script
+installs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+PYLINT_PLUGIN_MESSAGES = "W8101,W8102,W8201,W8202,R8203,W8204,W8205,W8301,W8401,W8402,W8403"
+CORPUS_SKIP = shutil.ignore_patterns("site-packages", "__pycache__", "test", "tests", "idle_test", "*.pyc")
+
+
+@dataclass
+class Tool:
+    name: str
+    command: Callable[[Path], List[str]]
+    prepare: Optional[Callable[[Path], None]] = None  # runs before each timed run, untimed
+    samples: List["Sample"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float
+    peak_mib: float
+
+
+def run_once(command: Sequence[str]) -> Sample:
+    """Run a command to completion; its wall time, CPU time and peak RSS."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def find_executable(name: str, peers: Optional[Path]) -> Optional[str]:
+    if peers is not None and (peers / name).exists():
+        return str(peers / name)
+    return shutil.which(name)
+
+
+def perflint_command(*extra: str) -> Callable[[Path], List[str]]:
+    return lambda corpus: [sys.executable, "-m", "perflint", "--exit-zero", "--quiet", *extra, str(corpus)]
+
+
+def tools(peers: Optional[Path], cache_dir: Path) -> List[Tool]:
+    found: List[Tool] = [Tool("perflint", perflint_command(*_perflint_cold_flags(cache_dir)))]
+    if _perflint_has("--cache-dir"):
+        warm = perflint_command("--cache-dir", str(cache_dir / "warm"))
+        found.append(Tool("perflint (warm cache)", warm, prepare=lambda corpus: run_once(warm(corpus)) and None))
+    peer_commands: Dict[str, Callable[[str, Path], List[str]]] = {
+        "ruff": lambda exe, c: [exe, "check", "--no-cache", "--exit-zero", "--select", "PERF,FURB,C4,SIM,PL", str(c)],
+        "flake8": lambda exe, c: [exe, "-j", "2", "--exit-zero", str(c)],
+        "pylint": lambda exe, c: [exe, "--load-plugins=perflint", "--disable=all",
+                                  f"--enable={PYLINT_PLUGIN_MESSAGES}", "--jobs=2", "--exit-zero", str(c)],
+        "refurb": lambda exe, c: [exe, "--quiet", str(c)],
+        "fixit": lambda exe, c: [exe, "lint", str(c)],
+    }
+    for name, build in peer_commands.items():
+        exe = find_executable(name, peers)
+        if exe is not None:
+            found.append(Tool(name, lambda corpus, exe=exe, build=build: build(exe, corpus)))
+    return found
+
+
+def _perflint_has(option: str) -> bool:
+    help_text = subprocess.run([sys.executable, "-m", "perflint", "--help"], capture_output=True, text=True).stdout
+    return option in help_text
+
+
+def _perflint_cold_flags(cache_dir: Path) -> List[str]:
+    return ["--no-cache"] if _perflint_has("--no-cache") else []
+
+
+def build_corpus(destination: Path) -> Path:
+    corpus = destination / "corpus"
+    shutil.copytree(sysconfig.get_paths()["stdlib"], corpus, ignore=CORPUS_SKIP, symlinks=True)
+    return corpus
+
+
+def corpus_size(corpus: Path) -> str:
+    files = list(corpus.rglob("*.py"))
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    return f"{len(files)} files, {lines // 1000}k lines"
+
+
+def table(found: Sequence[Tool]) -> str:
+    reference = statistics.median(s.wall for s in found[0].samples)
+    rows = ["| tool | wall s | cpu s | peak MiB | wall vs perflint |", "|---|---|---|---|---|"]
+    for tool in found:
+        wall = statistics.median(s.wall for s in tool.samples)
+        cpu = statistics.median(s.cpu for s in tool.samples)
+        peak = statistics.median(s.peak_mib for s in tool.samples)
+        rows.append(f"| {tool.name} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {wall / reference:.2f}x |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, help="directory to lint (default: a copy of the stdlib without tests)")
+    parser.add_argument("--peers", type=Path, help="bin directory of the peers' virtual environment")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip", nargs="*", default=[], help="tools to leave out (e.g. fixit, which takes minutes)")
+    parser.add_argument("--only", nargs="*", default=[], help="run only these tools (perflint always runs)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="perflint-bench-") as scratch:
+        corpus = args.corpus or build_corpus(Path(scratch))
+        found = [t for t in tools(args.peers, Path(scratch)) if t.name.split()[0] not in args.skip]
+        if args.only:
+            found = [t for t in found if t.name.split()[0] == "perflint" or t.name in args.only]
+        for round_number in range(args.repeats):
+            shift = round_number % len(found)
+            for tool in found[shift:] + found[:shift]:
+                if tool.prepare is not None:
+                    tool.prepare(corpus)
+                tool.samples.append(run_once(tool.command(corpus)))
+        print(f"Corpus: {corpus_size(corpus)}; Python {sys.version.split()[0]}; {os.cpu_count()} cores; "
+              f"medians of {args.repeats} interleaved runs.\n")
+        print(table(found))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
