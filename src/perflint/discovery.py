@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator, List, Sequence, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 import pathspec
 
@@ -56,18 +56,27 @@ def _ignored(path: Path, is_dir: bool, ignores: Sequence[Ignore]) -> bool:
     return False
 
 
-def discover(paths: Sequence[Path]) -> Iterator[Path]:
-    """Files to analyze, in a stable order. Paths that do not exist raise FileNotFoundError."""
+def discover(
+    paths: Sequence[Path], exclude: Optional[Ignore] = None, skipped: FrozenSet[str] = SKIPPED_DIRS
+) -> Iterator[Path]:
+    """Files to analyze, in a stable order. Paths that do not exist raise FileNotFoundError.
+
+    `exclude` (configured patterns and the directory they are relative to) applies to named
+    paths too, since pre-commit names every file; `skipped` are folder names never entered.
+    """
+    excluded = [exclude] if exclude is not None else []
     for root in paths:
         if not root.exists():
             raise FileNotFoundError(str(root))
+        if _ignored(root, root.is_dir(), excluded):
+            continue
         if not root.is_dir():
             yield root
             continue
-        yield from _walk(root, _inherited_ignores(root) + _gitignore(root.resolve()))
+        yield from _walk(root, excluded + _inherited_ignores(root) + _gitignore(root.resolve()), skipped)
 
 
-def _walk(root: Path, root_ignores: List[Ignore]) -> Iterator[Path]:
+def _walk(root: Path, root_ignores: List[Ignore], skipped: FrozenSet[str]) -> Iterator[Path]:
     ignores = {root: root_ignores}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
@@ -75,7 +84,7 @@ def _walk(root: Path, root_ignores: List[Ignore]) -> Iterator[Path]:
         kept = []
         for name in sorted(dirnames):
             child = here / name
-            if name in SKIPPED_DIRS or _ignored(child, True, active):
+            if name in skipped or _ignored(child, True, active):
                 continue
             ignores[child] = active + _gitignore(child.resolve())
             kept.append(name)

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from perflint import noqa
 from perflint.analysis.context import FileContext
 from perflint.fixes import apply_fixes, non_overlapping
 from perflint.model import Applicability, Diagnostic, Finding, Fix
 from perflint.rule import Rule, Target
+from perflint.walk import Callback, walk
 
 # libcst visits recursively; long implicitly joined strings (pydoc_data/topics.py) need
 # more than the default limit.
@@ -30,41 +32,18 @@ class AnalysisError(Exception):
     """The file cannot be analyzed (syntax error, too deeply nested, ...)."""
 
 
-Callback = Callable[[cst.CSTNode], object]
-
-
-class Dispatcher(cst.CSTVisitor):
-    """One traversal calling every rule's `visit_X`/`leave_X` for each node type X."""
-
-    def __init__(self, ctx: FileContext, rules: Sequence[Rule]) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.visits: Dict[type, List[Callback]] = {}
-        self.leaves: Dict[type, List[Callback]] = {}
-        for rule in rules:
-            for attr in dir(type(rule)):
-                kind, _, node_name = attr.partition("_")
-                table = self.visits if kind == "visit" else self.leaves if kind == "leave" else None
-                node_type = getattr(cst, node_name, None) if table is not None else None
-                if table is not None and isinstance(node_type, type):
-                    table.setdefault(node_type, []).append(getattr(rule, attr))
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.ctx.ancestors.append(node)
-        for callback in self.visits.get(type(node), ()):
-            callback(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        for callback in self.leaves.get(type(original_node), ()):
-            callback(original_node)
-        self.ctx.ancestors.pop()
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
+def callback_tables(rules: Sequence[Rule]) -> Tuple[Dict[type, List[Callback]], Dict[type, List[Callback]]]:
+    """Every rule's `visit_X`/`leave_X` methods, keyed by the libcst node type X."""
+    visits: Dict[type, List[Callback]] = {}
+    leaves: Dict[type, List[Callback]] = {}
+    for rule in rules:
+        for attr in dir(type(rule)):
+            kind, _, node_name = attr.partition("_")
+            table = visits if kind == "visit" else leaves if kind == "leave" else None
+            node_type = getattr(cst, node_name, None) if table is not None else None
+            if table is not None and isinstance(node_type, type):
+                table.setdefault(node_type, []).append(getattr(rule, attr))
+    return visits, leaves
 
 
 def _raise_recursion_limit() -> None:
@@ -100,20 +79,39 @@ def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target) -> Lis
     findings: List[Finding] = []
     ctx = FileContext(module, target)
     try:
-        module.visit(Dispatcher(ctx, [rule(ctx, findings) for rule in rules]))
+        visits, leaves = callback_tables([rule(ctx, findings) for rule in rules])
+        walk(module, visits, leaves, ctx.ancestors)
     except RecursionError:
         raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
     return findings
+
+
+def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+    try:
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
+
+
+def unsilenced(module: cst.Module, findings: List[Finding], inline_noqa: bool) -> List[Finding]:
+    """The findings no `# noqa` comment silences (so their fixes are not applied either).
+
+    Positions are computed here only for files that have findings and noqa comments.
+    """
+    if not inline_noqa or not findings:
+        return findings
+    comments = noqa.Inline(module.code)
+    if not comments:
+        return findings
+    positions = _positions(module)
+    return [f for f in findings if not comments.silences(f.code, positions[f.node].start.line)]
 
 
 def place(module: cst.Module, findings: Sequence[Finding], path: str) -> List[Diagnostic]:
     """Turn findings into diagnostics with positions (computed only when there are any)."""
     if not findings:
         return []
-    try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    except RecursionError:
-        raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
+    positions = _positions(module)
     diagnostics = []
     for finding in findings:
         where = positions[finding.node]
@@ -128,10 +126,18 @@ def place(module: cst.Module, findings: Sequence[Finding], path: str) -> List[Di
     return diagnostics
 
 
-def check_source(source: str, path: str, rules: Sequence[Type[Rule]], target: Target) -> List[Diagnostic]:
+def check_source(
+    source: str, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False
+) -> List[Diagnostic]:
     """Diagnostics for one file's text. Raises AnalysisError."""
-    module = parse(source)
-    return place(module, find(module, rules, target), path)
+    return check_module(parse(source), path, rules, target, inline_noqa)
+
+
+def check_module(
+    module: cst.Module, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False
+) -> List[Diagnostic]:
+    """Diagnostics for a parsed file (whose fixes can then be applied to `module`)."""
+    return place(module, unsilenced(module, find(module, rules, target), inline_noqa), path)
 
 
 def allowed_applicabilities(unsafe: bool) -> FrozenSet[Applicability]:
@@ -143,6 +149,7 @@ class FixOutcome:
     source: str
     applied: int
     diagnostics: List[Diagnostic]  # what remains after fixing
+    module: Optional[cst.Module] = None  # the fixed tree, which the remaining fixes apply to
 
 
 def _valid(code: str, must_compile: bool) -> Optional[cst.Module]:
@@ -170,6 +177,7 @@ def fix_source(
     rules: Sequence[Type[Rule]],
     target: Target,
     unsafe: bool,
+    inline_noqa: bool = False,
 ) -> FixOutcome:
     """Apply fixes until none is left (or the round limit), then report what remains.
 
@@ -182,7 +190,7 @@ def fix_source(
     must_compile = _compiles(source)
     applied = 0
     skipped: set = set()  # indexes of findings whose fix failed, for the current tree
-    findings = find(module, rules, target)
+    findings = unsilenced(module, find(module, rules, target), inline_noqa)
     for _ in range(MAX_FIX_ROUNDS):
         candidates: List[Tuple[int, Fix]] = [
             (i, f.fix) for i, f in enumerate(findings)
@@ -201,12 +209,12 @@ def fix_source(
         module, count = fixed
         applied += count
         skipped = set()
-        findings = find(module, rules, target)
+        findings = unsilenced(module, find(module, rules, target), inline_noqa)
     remaining = [
         Finding(f.code, f.name, f.message, f.node, None) if i in skipped else f
         for i, f in enumerate(findings)
     ]
-    return FixOutcome(module.code, applied, place(module, remaining, path))
+    return FixOutcome(module.code, applied, place(module, remaining, path), module)
 
 
 def _try(module: cst.Module, fixes: Sequence[Fix], must_compile: bool) -> Optional[Tuple[cst.Module, int]]:

@@ -1,12 +1,26 @@
-"""Formatters: diagnostics in, text out. Columns are shown 1-based, as Ruff and flake8 do."""
+"""Formatters: results in, text out. Columns are shown 1-based, as Ruff, flake8 and SARIF do.
+
+`text` is for people, `json` for tools (each fix with its text edits), `sarif` for
+code-scanning uploads, `github` for annotations in GitHub Actions logs.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Dict, List, Optional, Sequence
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
+from perflint import __version__
+from perflint.edits import TextEdit
 from perflint.model import Applicability, Diagnostic
+from perflint.rule import Rule
+from perflint.runner import FileResult
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
@@ -39,20 +53,47 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
     return ", ".join(parts) + "."
 
 
-def statistics(diagnostics: Sequence[Diagnostic], unsafe: bool) -> List[str]:
+def _counts(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[tuple[str, str, int, bool]]:
+    """(code, name, count, fixable) per rule, most frequent first."""
     counts = Counter(d.code for d in diagnostics)
-    names: Dict[str, str] = {d.code: d.name for d in diagnostics}
+    names = {d.code: d.name for d in diagnostics}
     fixable = {d.code for d in diagnostics if _fixable(d, unsafe)}
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(code, names[code], count, code in fixable) for code, count in ordered]
+
+
+def statistics(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[str]:
     return [
-        f"{count:>6}  {code}  {'[*]' if code in fixable else '   '} {names[code]}"
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        f"{count:>6}  {code}  {'[*]' if fixable else '   '} {name}"
+        for code, name, count, fixable in _counts(diagnostics, unsafe)
     ]
 
 
-def as_dict(diagnostic: Diagnostic) -> Dict[str, object]:
-    fix: Optional[Dict[str, str]] = None
+def statistics_json(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
+    rows = [
+        {"code": code, "name": name, "count": count, "fixable": fixable}
+        for code, name, count, fixable in _counts(diagnostics, unsafe)
+    ]
+    return json.dumps(rows, indent=2)
+
+
+def _edit(edit: TextEdit) -> dict[str, Any]:
+    return {
+        "line": edit.line, "column": edit.column + 1,
+        "end_line": edit.end_line, "end_column": edit.end_column + 1,
+        "content": edit.content,
+    }
+
+
+def as_dict(diagnostic: Diagnostic, edits: Sequence[TextEdit] | None = None) -> dict[str, Any]:
+    """One finding as json; `fix` is null when there is nothing `--fix` could apply."""
+    fix: dict[str, Any] | None = None
     if diagnostic.fix_applicability is not None and diagnostic.fix is not None:
-        fix = {"applicability": diagnostic.fix.applicability.value, "description": diagnostic.fix.description}
+        fix = {
+            "applicability": diagnostic.fix.applicability.value,
+            "description": diagnostic.fix.description,
+            "edits": [_edit(edit) for edit in edits or ()],
+        }
     return {
         "code": diagnostic.code,
         "name": diagnostic.name,
@@ -66,5 +107,95 @@ def as_dict(diagnostic: Diagnostic) -> Dict[str, object]:
     }
 
 
-def as_json(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps([as_dict(d) for d in diagnostics], indent=2)
+def as_json(results: Sequence[FileResult]) -> str:
+    rows = [
+        as_dict(diagnostic, result.fix_edits.get(index))
+        for result in results
+        for index, diagnostic in enumerate(result.diagnostics)
+    ]
+    return json.dumps(rows, indent=2)
+
+
+def _uri(path: str) -> str:
+    return quote(Path(path).as_posix())
+
+
+def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
+    return {"startLine": line, "startColumn": column + 1, "endLine": end_line, "endColumn": end_column + 1}
+
+
+def _location(path: str, region: dict[str, int] | None = None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"}}
+    if region is not None:
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
+    doc = rule.doc()
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": doc.split("\n\n")[0] if doc else rule.message},
+        "help": {"text": doc or rule.message},
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"fix": rule.fix.value, "default": rule.default_on},
+    }
+
+
+def as_sarif(results: Sequence[FileResult], rules: Sequence[type[Rule]]) -> str:
+    """A SARIF 2.1.0 log: the enabled rules with their docs, the findings, unreadable files."""
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    findings = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "warning",
+            "message": {"text": d.message},
+            "locations": [_location(d.path, _region(d.line, d.column, d.end_line, d.end_column))],
+        }
+        for result in results
+        for d in result.diagnostics
+    ]
+    errors = [
+        {"level": "error", "message": {"text": r.error.reason}, "locations": [_location(r.error.path)]}
+        for r in results
+        if r.error is not None
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "perflint",
+                "version": __version__,
+                "rules": [_sarif_rule(rule) for rule in rules],
+            }},
+            "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications": errors}],
+            "results": findings,
+        }],
+    }
+    return json.dumps(log, indent=2)
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    """GitHub's workflow-command escaping (properties also escape `:` and `,`)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def github_lines(results: Sequence[FileResult]) -> list[str]:
+    """`::warning` annotations for findings, `::error` for files that could not be checked."""
+    lines = [
+        f"::warning file={_escape(d.path, True)},line={d.line},col={d.column + 1},"
+        f"title={d.code}::{_escape(f'{d.code} {d.message}')}"
+        for result in results
+        for d in result.diagnostics
+    ]
+    lines += [
+        f"::error file={_escape(r.error.path, True)},title=perflint::{_escape(r.error.reason)}"
+        for r in results
+        if r.error is not None
+    ]
+    return lines

@@ -43,3 +43,20 @@ def statement_of(ctx: FileContext) -> Optional[cst.BaseStatement]:
         if isinstance(candidate, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             return candidate
     return None
+
+
+class _CommentFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found = True
+
+
+def has_comment(node: cst.CSTNode) -> bool:
+    """Whether a comment sits anywhere inside `node` (for fixes that would drop part of
+    it; walks the subtree, so call it on small candidates only)."""
+    finder = _CommentFinder()
+    node.visit(finder)
+    return finder.found

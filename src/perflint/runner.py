@@ -8,9 +8,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Sequence, Type
+from typing import Dict, List, Optional, Sequence, Type
 
-from perflint import engine, sourcefile
+import libcst as cst
+
+from perflint import engine, noqa, sourcefile
+from perflint.edits import TextEdit, text_edits
 from perflint.model import Diagnostic, FileError
 from perflint.rule import Rule, Target
 
@@ -22,6 +25,8 @@ class Settings:
     fix: bool = False  # apply fixes (write, or only diff when `diff` is set)
     unsafe_fixes: bool = False
     diff: bool = False
+    inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
+    describe_fixes: bool = False  # compute each fix's text edits (json output)
 
 
 @dataclass
@@ -31,25 +36,49 @@ class FileResult:
     error: Optional[FileError] = None
     applied: int = 0  # fixes applied (or that would be, with --diff)
     diff: str = ""
+    fix_edits: Dict[int, List[TextEdit]] = field(default_factory=dict)  # by diagnostic index
 
 
 def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, str]":
-    """Analyze (and with fix/diff, fix) one file's text; returns the result and new text."""
+    """Analyze (and with fix/diff, fix) one file's text; returns the result and new text.
+
+    `# perflint: noqa` lines turn rules off for the file before anything runs.
+    """
     result = FileResult(path)
+    rules = noqa.active_rules(text, settings.rules)
+    new_text = text
     try:
         if settings.fix or settings.diff:
-            outcome = engine.fix_source(text, path, settings.rules, settings.target, settings.unsafe_fixes)
+            outcome = engine.fix_source(
+                text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa
+            )
             result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
-            if outcome.source != text and settings.diff:
+            module, new_text = outcome.module, outcome.source
+            if new_text != text and settings.diff:
                 result.diff = "".join(difflib.unified_diff(
-                    text.splitlines(keepends=True), outcome.source.splitlines(keepends=True),
+                    text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                     fromfile=path, tofile=path,
                 ))
-            return result, outcome.source
-        result.diagnostics = engine.check_source(text, path, settings.rules, settings.target)
+        else:
+            module = engine.parse(text)
+            result.diagnostics = engine.check_module(module, path, rules, settings.target, settings.inline_noqa)
+        if settings.describe_fixes and module is not None:
+            result.fix_edits = _edits(module, result.diagnostics)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error))
-    return result, text
+    return result, new_text
+
+
+def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, List[TextEdit]]:
+    """Each fixable diagnostic's edits; a fix that raises (a buggy rule) gets none."""
+    found = {}
+    for index, diagnostic in enumerate(diagnostics):
+        if diagnostic.fix is not None and diagnostic.fix_applicability is not None:
+            try:
+                found[index] = text_edits(module, diagnostic.fix)
+            except Exception:  # noqa: BLE001, S110 (the finding is still reported)
+                pass
+    return found
 
 
 def run_file(path: Path, settings: Settings) -> FileResult:

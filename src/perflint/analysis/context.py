@@ -118,3 +118,19 @@ class FileContext:
         if base is None:
             return None
         return ".".join([base, *reversed(parts)])
+
+    def callee_name(self, func: cst.BaseExpression) -> Optional[str]:
+        """`qualified_name` of a called function, also through a name bound once to an
+        imported attribute (`sqrt = math.sqrt`, as hoisting it out of a loop leaves it)."""
+        name = self.qualified_name(func)
+        if name is None and isinstance(func, cst.Name):
+            scope, found = self.bindings(func.value)
+            if (
+                scope is not None
+                and len(found) == 1
+                and found[0].kind == "assign"
+                and isinstance(found[0].value, cst.Attribute)
+                and not self.facts(scope).is_shared(func.value)
+            ):
+                return self.qualified_name(found[0].value)
+        return name

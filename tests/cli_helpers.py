@@ -1,0 +1,65 @@
+"""Running the real `perflint` command, as a user's shell or an editor would."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from perflint.cli import main
+
+# A local bound to a dict literal: PFL310 (in-dict-keys) offers a safe fix here.
+SLOW = '''def first_seen(words):
+    seen = {}
+    for word in words:
+        if word in seen.keys():
+            continue
+        seen[word] = 1
+    return seen
+'''
+FAST = SLOW.replace("seen.keys()", "seen")
+
+
+def perflint(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run the `perflint` command in this process with its own stdin, stdout, stderr and cwd.
+
+    Output is text, or bytes when stdin bytes are given (the stdin face writes source back).
+    In-process keeps the suite fast; `run_module` is the same through a real subprocess.
+    """
+    out, err = io.BytesIO(), io.BytesIO()
+    saved = sys.stdin, sys.stdout, sys.stderr, os.getcwd()
+    streams = (
+        io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8"),
+        io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+        io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+    )
+    sys.stdin, sys.stdout, sys.stderr = streams
+    os.chdir(cwd)
+    try:
+        code = main(list(args))
+        output, errors = out.getvalue(), err.getvalue()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr, cwd_before = saved
+        os.chdir(cwd_before)
+    if stdin is None:
+        return _checked(subprocess.CompletedProcess(args, code, output.decode(), errors.decode()))
+    return _checked(subprocess.CompletedProcess(args, code, output, errors))
+
+
+def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`python -m perflint ARGS` in a subprocess: the entry point exactly as installed."""
+    command = [sys.executable, "-m", "perflint", *args]
+    return _checked(subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False))
+
+
+def _checked(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert "Traceback" not in str(result.stderr), result.stderr
+    return result
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

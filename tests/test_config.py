@@ -1,0 +1,136 @@
+"""`[tool.perflint]` in pyproject.toml, through the command: found, obeyed, and checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import FAST, SLOW, perflint, write
+from perflint.config import oldest_python
+
+QUEUE = '''def drain(items):
+    queue = list(items)
+    while queue:
+        item = queue.pop(0)
+        if item:
+            queue.append(item - 1)
+'''
+
+
+def _project(root: Path, table: str) -> None:
+    write(root / "pyproject.toml", f'[project]\nname = "demo"\n\n[tool.perflint]\n{table}\n')
+
+
+def _found(result) -> set:  # type: ignore[no-untyped-def]
+    """(path, code) of every finding line."""
+    return {(line.split(":")[0], line.split()[1]) for line in result.stdout.splitlines() if ": PFL" in line}
+
+
+def test_ignore_and_per_file_ignores(tmp_path: Path) -> None:
+    for folder in ("top", "sub"):
+        write(tmp_path / folder / "mod.py", SLOW + "\n\n" + QUEUE)
+    everything = perflint("--select", "PFL303,PFL310", ".", cwd=tmp_path)
+    assert _found(everything) == {(f"{d}/mod.py", c) for d in ("top", "sub") for c in ("PFL303", "PFL310")}
+    _project(tmp_path, 'extend-select = ["PFL303", "PFL310"]\nignore = ["PFL303"]\nper-file-ignores = {"sub/*" = ["PFL310"]}')
+    result = perflint(".", cwd=tmp_path / "top")  # the file is found from a subdirectory too
+    assert _found(result) == {("mod.py", "PFL310")}
+    result = perflint(".", cwd=tmp_path)
+    assert _found(result) == {("top/mod.py", "PFL310")}
+
+
+def test_per_file_ignores_accept_names_and_prefixes(tmp_path: Path) -> None:
+    write(tmp_path / "tests" / "test_x.py", SLOW)
+    _project(tmp_path, 'select = ["PFL310"]\nper-file-ignores = {"tests/**" = ["in-dict-keys"], "*.pyi" = ["PFL3"]}')
+    assert perflint(".", cwd=tmp_path).returncode == 0
+
+
+def test_command_line_overrides_the_file(tmp_path: Path) -> None:
+    write(tmp_path / "mod.py", SLOW)
+    _project(tmp_path, 'select = ["PFL303"]')
+    assert perflint("mod.py", cwd=tmp_path).returncode == 0
+    assert perflint("--select", "PFL310", "mod.py", cwd=tmp_path).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        ('selekt = ["PFL310"]', "unknown key 'selekt' (did you mean 'select'?)"),
+        ('select = "PFL310"', "select: expected a list of strings"),
+        ('ignore = ["PFL999"]', "'PFL999'"),
+        ('per-file-ignores = {"a/*" = ["no-such-rule"]}', "'no-such-rule'"),
+        ('target-version = "py27"', "target-version: invalid value 'py27'"),
+        ('unsafe-fixes = "yes"', "unsafe-fixes: expected true or false"),
+        ("select = [", "invalid TOML"),
+    ],
+)
+def test_bad_configuration_is_one_line(tmp_path: Path, table: str, named: str) -> None:
+    write(tmp_path / "mod.py", SLOW)
+    _project(tmp_path, table)
+    result = perflint("mod.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and named in result.stderr, result.stderr
+    assert result.stderr.startswith("perflint: error: ") and "pyproject.toml" in result.stderr
+
+
+def test_config_option_names_the_file(tmp_path: Path) -> None:
+    write(tmp_path / "mod.py", SLOW)
+    write(tmp_path / "conf" / "pyproject.toml", '[tool.perflint]\nselect = ["PFL310"]\nignore = ["in-dict-keys"]\n')
+    assert perflint("--select", "PFL310", "mod.py", cwd=tmp_path).returncode == 1
+    assert perflint("--config", "conf/pyproject.toml", "mod.py", cwd=tmp_path).returncode == 0
+    missing = perflint("--config", "nope.toml", "mod.py", cwd=tmp_path)
+    assert missing.returncode == 2 and "nope.toml: no such file" in missing.stderr
+
+
+def test_excludes_apply_to_named_files(tmp_path: Path) -> None:
+    """pre-commit names every staged file: the configured excludes must still hold."""
+    write(tmp_path / "gen" / "slow.py", SLOW)
+    write(tmp_path / "vendored.py", SLOW)
+    write(tmp_path / "own.py", SLOW)
+    _project(tmp_path, 'select = ["PFL310"]\nextend-exclude = ["gen/", "vendored.py"]')
+    result = perflint("gen/slow.py", "vendored.py", "own.py", cwd=tmp_path)
+    assert _found(result) == {("own.py", "PFL310")}
+    assert _found(perflint(".", cwd=tmp_path)) == {("own.py", "PFL310")}
+
+
+def test_exclude_replaces_the_default_folders(tmp_path: Path) -> None:
+    write(tmp_path / "build" / "slow.py", SLOW)
+    write(tmp_path / "skip" / "slow.py", SLOW)
+    _project(tmp_path, 'select = ["PFL310"]\nexclude = ["skip"]')
+    assert _found(perflint(".", cwd=tmp_path)) == {("build/slow.py", "PFL310")}
+
+
+def test_target_version_from_requires_python(tmp_path: Path) -> None:
+    """PFL103 (try/except in a loop) only applies to targets before 3.11."""
+    write(tmp_path / "mod.py", "def f(xs):\n    for x in xs:\n        try:\n            g(x)\n        except ValueError:\n            break\n")
+    write(tmp_path / "pyproject.toml", '[project]\nname = "demo"\nrequires-python = ">=3.9"\n')
+    assert _found(perflint("--select", "PFL103", "mod.py", cwd=tmp_path)) == {("mod.py", "PFL103")}
+    write(tmp_path / "pyproject.toml", '[project]\nname = "demo"\nrequires-python = ">=3.9"\n[tool.perflint]\ntarget-version = "py311"\n')
+    assert _found(perflint("--select", "PFL103", "mod.py", cwd=tmp_path)) == set()
+    write(tmp_path / "pyproject.toml", '[project]\nname = "demo"\nrequires-python = ">=3.12"\n')
+    assert _found(perflint("--select", "PFL103", "mod.py", cwd=tmp_path)) == set()
+    assert _found(perflint("--select", "PFL103", "--target-version", "py310", "mod.py", cwd=tmp_path)) != set()
+
+
+def test_unsafe_fixes_from_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "mod.py", QUEUE)
+    _project(tmp_path, 'select = ["PFL303"]\nunsafe-fixes = true')
+    perflint("--fix", "--no-unsafe-fixes", "mod.py", cwd=tmp_path)
+    assert path.read_text(encoding="utf-8") == QUEUE
+    perflint("--fix", "mod.py", cwd=tmp_path)
+    assert "queue.popleft()" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("spec", "target"),
+    [(">=3.8", (3, 9)), (">=3.10,<4", (3, 10)), ("~=3.11", (3, 11)), ("*", None), (None, None)],
+)
+def test_oldest_python(spec: object, target: object) -> None:
+    assert oldest_python(spec) == target
+
+
+def test_fast_code_passes_with_a_config(tmp_path: Path) -> None:
+    write(tmp_path / "mod.py", FAST)
+    _project(tmp_path, 'select = ["PFL"]')
+    assert perflint(".", cwd=tmp_path).returncode == 0

@@ -1,0 +1,91 @@
+"""The flake8 plugin, run through real flake8, reports what the `perflint` command reports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_helpers import SLOW, perflint, write
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+QUEUE = '''def drain(items):
+    queue = list(items)
+    while queue:
+        item = queue.pop(0)
+        if item:
+            queue.append(item - 1)
+'''
+GLOBAL = '''LIMIT = 10
+
+
+def over(xs):
+    out = []
+    for x in xs:
+        if x > LIMIT:
+            out.append(x)
+    return out
+'''
+
+Finding = tuple[str, int, int, str]
+
+
+def flake8(*args: str, cwd: Path) -> set[Finding]:
+    """Findings of `flake8 --isolated ARGS` (no user or project flake8 configuration)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert result.returncode in (0, 1) and not result.stderr, result.stderr
+    return _parse(result.stdout)
+
+
+def _parse(output: str) -> set[Finding]:
+    found = set()
+    for line in output.splitlines():
+        location, _, rest = line.partition(": ")
+        path, row, column = location.rsplit(":", 2)
+        found.add((Path(path).as_posix(), int(row), int(column), rest.split()[0]))
+    return found
+
+
+def cli(*args: str, cwd: Path) -> set[Finding]:
+    return _parse(perflint("--exit-zero", "--quiet", *args, cwd=cwd).stdout)
+
+
+def test_flake8_reports_exactly_what_perflint_reports_on_the_fixtures() -> None:
+    via_flake8 = flake8("--select", "PFL", "tests/fixtures", cwd=ROOT)
+    assert via_flake8, "the fixtures have findings"
+    assert via_flake8 == cli("--select", "PFL", "tests/fixtures", cwd=ROOT)
+
+
+def test_same_findings_under_the_same_configuration(tmp_path: Path) -> None:
+    for folder in ("top", "sub"):
+        write(tmp_path / folder / "mod.py", SLOW + "\n\n" + QUEUE)
+    write(tmp_path / "pyproject.toml", '[tool.perflint]\nignore = ["PFL303"]\nper-file-ignores = {"sub/*" = ["PFL310"]}\n')
+    expected = {("top/mod.py", 4, 12, "PFL310")}
+    assert cli(".", cwd=tmp_path) == expected
+    assert {(path.removeprefix("./"), *rest) for path, *rest in flake8("--select", "PFL", ".", cwd=tmp_path)} == expected
+
+
+def test_flake8_noqa_silences_a_code(tmp_path: Path) -> None:
+    write(tmp_path / "queue.py", QUEUE)
+    assert flake8("--select", "PFL", "queue.py", cwd=tmp_path) == {("queue.py", 4, 16, "PFL303")}
+    write(tmp_path / "queue.py", QUEUE.replace("queue.pop(0)", "queue.pop(0)  # noqa: PFL303"))
+    assert flake8("--select", "PFL", "queue.py", cwd=tmp_path) == set()
+    assert cli("queue.py", cwd=tmp_path) == set()
+
+
+def test_file_level_noqa_holds_under_flake8(tmp_path: Path) -> None:
+    write(tmp_path / "queue.py", "# perflint: noqa: PFL303\n" + QUEUE)
+    assert flake8("--select", "PFL", "queue.py", cwd=tmp_path) == set()
+
+
+def test_opt_in_rules_need_an_explicit_selection(tmp_path: Path) -> None:
+    write(tmp_path / "mod.py", GLOBAL)
+    expected = ("mod.py", 7, 16, "PFL102")
+    assert expected not in flake8("mod.py", cwd=tmp_path)
+    assert expected not in cli("mod.py", cwd=tmp_path)
+    assert expected in flake8("--extend-select", "PFL102", "mod.py", cwd=tmp_path)
+    assert expected in flake8("--select", "PFL1", "mod.py", cwd=tmp_path)
+    assert expected in cli("--extend-select", "PFL102", "mod.py", cwd=tmp_path)

@@ -1,0 +1,107 @@
+"""`--output-format json|sarif|github`: parseable, valid, and saying what text does."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+
+from cli_helpers import FAST, SLOW, perflint, write
+
+SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+# An unsafe fix that adds an import: its json edits touch three places.
+QUEUE = '''def drain(items):
+    queue = list(items)
+    while queue:
+        item = queue.pop(0)
+        if item:
+            queue.append(item - 1)
+'''
+
+
+def _apply(text: str, edits: list) -> str:
+    """Apply json edits (1-based lines and columns) from the last to the first."""
+    lines = text.splitlines(keepends=True) + [""]
+    offsets = [sum(len(line) for line in lines[:index]) for index in range(len(lines))]
+    for edit in sorted(edits, key=lambda e: (e["line"], e["column"]), reverse=True):
+        start = offsets[edit["line"] - 1] + edit["column"] - 1
+        end = offsets[edit["end_line"] - 1] + edit["end_column"] - 1
+        text = text[:start] + edit["content"] + text[end:]
+    return text
+
+
+def test_json_lists_findings_with_their_fix_edits(tmp_path: Path) -> None:
+    write(tmp_path / "slow.py", SLOW)
+    result = perflint("--select", "PFL310", "--output-format", "json", "slow.py", cwd=tmp_path)
+    assert result.returncode == 1
+    [finding] = json.loads(result.stdout)
+    assert {k: v for k, v in finding.items() if k != "fix"} == {
+        "code": "PFL310", "name": "in-dict-keys",
+        "message": "use `key in dict` instead of `key in dict.keys()`",
+        "path": "slow.py", "line": 4, "column": 12, "end_line": 4, "end_column": 31,
+    }
+    assert finding["fix"]["applicability"] == "safe"
+    assert finding["fix"]["edits"] == [{"line": 4, "column": 24, "end_line": 4, "end_column": 31, "content": ""}]
+    assert _apply(SLOW, finding["fix"]["edits"]) == FAST
+
+
+def test_json_edits_of_an_unsafe_fix_reproduce_the_fix(tmp_path: Path) -> None:
+    path = write(tmp_path / "queue.py", QUEUE)
+    result = perflint("--select", "PFL303", "--output-format", "json", "queue.py", cwd=tmp_path)
+    [finding] = json.loads(result.stdout)
+    assert finding["fix"]["applicability"] == "unsafe" and len(finding["fix"]["edits"]) == 3
+    perflint("--select", "PFL303", "--fix", "--unsafe-fixes", "queue.py", cwd=tmp_path)
+    assert _apply(QUEUE, finding["fix"]["edits"]) == path.read_text(encoding="utf-8")
+
+
+def test_json_fix_is_null_when_nothing_can_be_applied(tmp_path: Path) -> None:
+    write(tmp_path / "loop.py", "def f(xs):\n    while xs:\n        xs = xs[1:]\n")
+    result = perflint("--select", "PFL314", "--output-format", "json", "loop.py", cwd=tmp_path)
+    [finding] = json.loads(result.stdout)
+    assert finding["code"] == "PFL314" and finding["fix"] is None
+
+
+def test_json_statistics(tmp_path: Path) -> None:
+    write(tmp_path / "slow.py", SLOW)
+    result = perflint("--select", "PFL310", "--statistics", "--output-format", "json", ".", cwd=tmp_path)
+    assert json.loads(result.stdout) == [{"code": "PFL310", "name": "in-dict-keys", "count": 1, "fixable": True}]
+
+
+def test_sarif_validates_against_the_schema(tmp_path: Path) -> None:
+    write(tmp_path / "pkg" / "slow.py", SLOW)
+    write(tmp_path / "pkg" / "broken.py", "def f(:\n")
+    result = perflint("--select", "PFL3", "--output-format", "sarif", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert all(rule["help"]["text"] and rule["id"].startswith("PFL3") for rule in rules)
+    [finding] = run["results"]
+    assert rules[finding["ruleIndex"]]["id"] == finding["ruleId"] == "PFL310"
+    assert finding["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "pkg/slow.py", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 4, "startColumn": 12, "endLine": 4, "endColumn": 31},
+    }
+    assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_sarif_schema_rejects_a_broken_log() -> None:
+    """The schema file is really the SARIF schema: it rejects what SARIF forbids."""
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {}}]}]}
+    assert list(jsonschema.Draft4Validator(schema).iter_errors(bad))
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    write(tmp_path / "slow.py", SLOW)
+    write(tmp_path / "broken.py", "def f(:\n")
+    result = perflint("--select", "PFL310", "--output-format", "github", ".", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "::warning file=slow.py,line=4,col=12,title=PFL310::PFL310 use `key in dict` instead of `key in dict.keys()`"
+    )
+    assert re.fullmatch(r"::error file=broken\.py,title=perflint::cannot parse.*", lines[1])
+    assert len(lines) == 2
