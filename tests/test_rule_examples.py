@@ -62,6 +62,8 @@ def test_rule_is_documented(rule: Type[Rule]) -> None:
 def test_bench_pair_agrees(rule: Type[Rule]) -> None:
     bench = rule.bench
     assert bench is not None
+    for module in bench.requires:
+        pytest.importorskip(module)
     results = []
     for program in (bench.before, bench.after):
         namespace: Dict[str, Any] = {"N": 200}

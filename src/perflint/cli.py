@@ -1,20 +1,31 @@
-"""The `perflint` command (click). A thin face: options in, `runner` per file, text out."""
+"""The `perflint` command (click). A thin face: options in, `runner` per file, text out.
+
+Configuration comes from `[tool.perflint]` (see `config`) with the command line on top;
+`-` reads one file from stdin for editors (with `--fix`, the fixed text goes to stdout).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
 
 import click
 
-from perflint import __version__, output
-from perflint.docs import default_label, explain_text, rule_rows
-from perflint.model import Diagnostic, FileError
+from perflint import __version__, noqa, output, profiles, sourcefile
+from perflint.bench import bench_command
+from perflint.config import Config, ConfigError, load, running_target
 from perflint.discovery import discover
-from perflint.runner import FileResult, Settings, run_file
-from perflint.selection import TARGET_VERSIONS, UnknownSelector, parse_target, select_rules
+from perflint.docs import default_label, explain_text, rule_rows
+from perflint.model import FileError
+from perflint.profile_report import ProfileView, ShareError, parse_share
+from perflint.rule import Rule
+from perflint.runner import FileResult, Settings, run_file, run_source
+from perflint.selection import TARGET_VERSIONS, parse_target
+
+STDIN = Path("-")
 
 
 class UserError(Exception):
@@ -24,7 +35,7 @@ class UserError(Exception):
 class _CheckByDefault(click.Group):
     """`perflint PATHS` means `perflint check PATHS`, as `ruff` grew to need."""
 
-    def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or args[0] not in self.commands:
             args = ["check", *args]
         return super().parse_args(ctx, args)
@@ -35,102 +46,215 @@ def cli() -> None:
     """perflint: find and fix Python performance anti-patterns."""
 
 
-def _split(values: Sequence[str]) -> List[str]:
+def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _running_target() -> Tuple[int, int]:
-    return min(max(sys.version_info[:2], (3, 9)), (3, 14))
 
 
 @cli.command(epilog="Other commands: `perflint rules` lists every rule; `perflint explain CODE` documents one.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="The pyproject.toml to read (default: the nearest one with [tool.perflint]).")
 @click.option("--select", multiple=True, metavar="CODES", help="Rules to run instead of the defaults: codes, prefixes (PFL3, PFL for all) or names; comma-separated.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selected ones.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to run.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour in edge cases (with --fix or --diff).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to run (added to the configured ones).")
+@click.option("--exclude", multiple=True, metavar="PATTERNS", help="Paths not to check (gitignore-style), replacing the configured and default ones.")
+@click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Paths not to check, in addition to the excluded ones.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files (stdin: print the fixed source).")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes that may change behaviour in edge cases (with --fix or --diff).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even if findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
-@click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Oldest Python the code must run on (default: the running interpreter).")
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Oldest Python the code must run on (default: from requires-python, else the running interpreter).")
+@click.option("--output-format", type=click.Choice(output.FORMATS), default="text", show_default=True)
+@click.option("--stdin-filename", metavar="PATH", help="The name of the file read from stdin (`-`), for messages and per-file-ignores.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt perflint on a large codebase).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("--profile", "profile_file", metavar="FILE", help="Rank findings by the share of run time a profile gives them: cProfile/profile output, py-spy speedscope or raw (collapsed) stacks, or a line_profiler text report (text and json output).")
+@click.option("--profile-format", type=click.Choice(("auto", *profiles.FORMATS)), default="auto", show_default=True, help="The --profile file's format (auto: detected from its content).")
+@click.option("--min-share", metavar="PERCENT", help="With --profile: hide findings under this share of run time, e.g. 1%.")
+@click.option("--allow-pickle", is_flag=True, help="Allow --profile to read a line_profiler .lprof file. It is a pickle, and loading a pickle can run code: only for files you made yourself.")
 @click.version_option(__version__, "--version", prog_name="perflint")
 def check(
-    paths: Tuple[Path, ...],
-    select: Tuple[str, ...],
-    extend_select: Tuple[str, ...],
-    ignore: Tuple[str, ...],
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     diff: bool,
     exit_zero: bool,
     statistics: bool,
-    target_version: Optional[str],
+    target_version: str | None,
     output_format: str,
+    stdin_filename: str | None,
+    add_noqa: bool,
     quiet: bool,
+    profile_file: str | None,
+    profile_format: str,
+    min_share: str | None,
+    allow_pickle: bool,
 ) -> None:
-    """Check PATHS (files or directories, default `.`) for slow patterns.
+    """Check PATHS (files or directories, default `.`; `-` for stdin) for slow patterns.
 
     Exit status: 0 no findings remain, 1 findings remain (or --diff has changes),
-    2 usage error or a file that cannot be read or parsed.
+    2 usage or configuration error, or a file that cannot be read or parsed.
     """
-    target = parse_target(target_version) if target_version else _running_target()
+    from_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
+    if STDIN in paths and not from_stdin:
+        raise UserError("'-' (stdin) cannot be combined with other paths")
+    if add_noqa and (fix or diff or from_stdin):
+        raise UserError("--add-noqa works on files and cannot be combined with --fix or --diff")
     try:
-        rules = select_rules(target, _split(select) or None, _split(ignore), _split(extend_select))
-    except UnknownSelector as error:
+        config = load(config_file).with_overrides(
+            _split(select), _split(ignore), _split(extend_select), _split(exclude), _split(extend_exclude),
+            target_version, unsafe_fixes,
+        )
+        target = config.target(running_target())
+        rules = config.rules(target)
+    except ConfigError as error:
         raise UserError(str(error)) from None
-    settings = Settings(rules, target, fix=fix or diff, unsafe_fixes=unsafe_fixes, diff=diff)
+    settings = Settings(
+        rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
+        describe_fixes=output_format == "json",
+    )
+    report = _Report(output_format, statistics, quiet, rules)
+    report.profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa)
+    if from_stdin:
+        sys.exit(_check_stdin(stdin_filename or "-", config, settings, report, exit_zero))
     try:
-        files = list(discover(list(paths) or [Path(".")]))
+        files = list(discover(list(paths) or [Path(".")], config.excluded, config.skipped_dirs))
     except FileNotFoundError as error:
         raise UserError(f"{error}: no such file or directory") from None
-    results = [run_file(path, settings) for path in files]
-    _report(results, settings, output_format, statistics, quiet)
-    errors = [r.error for r in results if r.error is not None]
-    remaining = [d for r in results for d in r.diagnostics]
-    if errors:
-        sys.exit(2)
-    if diff and any(r.diff for r in results):
-        sys.exit(1)
-    sys.exit(1 if remaining and not exit_zero else 0)
+    if add_noqa:
+        sys.exit(_add_noqa(files, config, settings))
+    results = [run_file(path, _for_file(config, settings, path)) for path in files]
+    report.show(results, settings)
+    sys.exit(_exit_code(results, settings, exit_zero))
 
 
-def _report(results: Sequence[FileResult], settings: Settings, fmt: str, statistics: bool, quiet: bool) -> None:
-    diagnostics: List[Diagnostic] = [d for r in results for d in r.diagnostics]
-    errors: List[FileError] = [r.error for r in results if r.error is not None]
-    for error in errors:
-        click.echo(f"{error.path}: error: {error.reason}", err=True)
-    if settings.diff:
+def _profile_view(
+    file: str | None, fmt: str, min_share: str | None, allow_pickle: bool, changes_code: bool
+) -> ProfileView | None:
+    if file is None:
+        if min_share is not None:
+            raise UserError("--min-share needs --profile")
+        return None
+    if changes_code:
+        raise UserError("--profile cannot be combined with --fix, --diff or --add-noqa (fix first, then profile again)")
+    try:
+        return ProfileView(profiles.from_file(file, fmt, allow_pickle), parse_share(min_share or "0"))
+    except (profiles.ProfileError, ShareError) as error:
+        raise UserError(str(error)) from None
+
+
+def _for_file(config: Config, settings: Settings, path: Path) -> Settings:
+    """The settings for one file: its `per-file-ignores` turn rules off."""
+    return replace(settings, rules=config.rules_for(settings.rules, path))
+
+
+def _exit_code(results: Sequence[FileResult], settings: Settings, exit_zero: bool) -> int:
+    if any(r.error is not None for r in results):
+        return 2
+    if settings.diff and any(r.diff for r in results):
+        return 1
+    remaining = any(r.diagnostics for r in results)
+    return 1 if remaining and not exit_zero else 0
+
+
+def _check_stdin(name: str, config: Config, settings: Settings, report: _Report, exit_zero: bool) -> int:
+    """Check the source on stdin; with --fix, print it (fixed, or as it came) to stdout."""
+    data = sys.stdin.buffer.read()
+    try:
+        text, encoding = sourcefile.decode(data)
+    except sourcefile.SourceError as error:
+        result, text, fixed = FileResult(name, error=FileError(name, str(error))), "", ""
+    else:
+        result, fixed = run_source(text, name, _for_file(config, settings, Path(name)))
+    prints_source = settings.fix and not settings.diff
+    if prints_source:
+        sys.stdout.buffer.write(data if fixed == text else fixed.encode(encoding))
+        sys.stdout.flush()
+    report.show([result], settings, err=prints_source)
+    return _exit_code([result], settings, exit_zero)
+
+
+def _add_noqa(files: Sequence[Path], config: Config, settings: Settings) -> int:
+    """Silence every current finding with a `# noqa: CODE` comment on its line."""
+    added, failed = 0, False
+    for path in files:
+        try:
+            source = sourcefile.read(path)
+            result, _ = run_source(source.text, str(path), _for_file(config, settings, path))
+            if result.error is not None:
+                raise sourcefile.SourceError(result.error.reason)
+            text, changed = noqa.add_noqa(source.text, result.diagnostics)
+            if changed:
+                sourcefile.write(source, text)
+        except (sourcefile.SourceError, OSError, UnicodeEncodeError) as error:
+            _echo_error(FileError(str(path), str(error)))
+            failed = True
+            continue
+        added += changed
+    click.echo(f"Added noqa comments to {added} line{'' if added == 1 else 's'}.")
+    return 2 if failed else 0
+
+
+def _echo_error(error: FileError) -> None:
+    click.echo(f"{error.path}: error: {error.reason}", err=True)
+
+
+class _Report:
+    """Prints results in the chosen format (findings on stderr when stdout carries source)."""
+
+    def __init__(self, fmt: str, statistics: bool, quiet: bool, rules: Sequence[type[Rule]]) -> None:
+        self.fmt, self.statistics, self.quiet, self.rules = fmt, statistics, quiet, rules
+        self.profile: ProfileView | None = None
+
+    def show(self, results: Sequence[FileResult], settings: Settings, err: bool = False) -> None:
         for result in results:
-            if result.diff:
+            if result.error is not None:
+                _echo_error(result.error)
+            if settings.diff and result.diff:
                 click.echo(result.diff, nl=False)
-    unsafe = settings.unsafe_fixes
-    if fmt == "json":
-        click.echo(output.as_json(diagnostics))
-        return
-    if statistics:
-        for line in output.statistics(diagnostics, unsafe):
-            click.echo(line)
-    elif not settings.diff:
-        for diagnostic in diagnostics:
-            click.echo(output.text_line(diagnostic, unsafe))
-    if quiet:
-        return
-    applied = sum(r.applied for r in results)
-    if applied:
-        verb = "Would fix" if settings.diff else "Fixed"
-        click.echo(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
-    if not settings.diff:
-        click.echo(output.summary(diagnostics, unsafe))
+        for line in self._lines(results, settings):
+            click.echo(line, err=err)
+
+    def _lines(self, results: Sequence[FileResult], settings: Settings) -> list[str]:
+        diagnostics = [d for r in results for d in r.diagnostics]
+        unsafe = settings.unsafe_fixes
+        if self.profile is not None and not self.statistics and self.fmt in ("text", "json"):
+            return self.profile.lines(results, unsafe, self.fmt, self.quiet)
+        if self.fmt == "json":
+            return [output.statistics_json(diagnostics, unsafe) if self.statistics else output.as_json(results)]
+        if self.fmt == "sarif":
+            return [output.as_sarif(results, self.rules)]
+        if self.fmt == "github":
+            return output.github_lines(results)
+        if self.statistics:
+            lines = output.statistics(diagnostics, unsafe)
+        else:
+            lines = [] if settings.diff else [output.text_line(d, unsafe) for d in diagnostics]
+        if self.quiet:
+            return lines
+        applied = sum(r.applied for r in results)
+        if applied:
+            verb = "Would fix" if settings.diff else "Fixed"
+            lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
+        if not settings.diff:
+            lines.append(output.summary(diagnostics, unsafe))
+        return lines
+
+
+cli.add_command(bench_command)
 
 
 @cli.command("rules")
 @click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Show defaults for this target.")
-def list_rules(target_version: Optional[str]) -> None:
+def list_rules(target_version: str | None) -> None:
     """List every rule: code, name, whether it is on by default, and its fix."""
-    target = parse_target(target_version) if target_version else _running_target()
+    target = parse_target(target_version) if target_version else running_target()
     rows = [("code", "name", "default", "fix")] + [(c, n, default_label(r, target), f) for r, c, n, f in rule_rows()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
@@ -147,7 +271,7 @@ def explain(rule: str) -> None:
     click.echo(text)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: every error becomes one line on stderr and exit code 2."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="perflint", standalone_mode=False)

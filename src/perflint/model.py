@@ -100,6 +100,10 @@ class Bench:
 
     `setup` runs once and may use `N` (the declared realistic size). `before` and
     `after` each define `def run():` returning a value; both must return equal values.
+    `requires` names modules the programs import (NumPy, pandas): where one is missing,
+    the pair cannot be timed. `variants` are (label, setup) pairs timing the same programs
+    on other data, for rules whose gain depends on it (presorted input, say); the docs
+    show every case.
     """
 
     setup: str
@@ -107,6 +111,8 @@ class Bench:
     after: str
     size: int = 10_000
     note: str = ""
+    requires: Tuple[str, ...] = ()
+    variants: Tuple[Tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
