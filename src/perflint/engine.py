@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from perflint import noqa
 from perflint.analysis.context import FileContext
 from perflint.fixes import apply_fixes, non_overlapping
 from perflint.model import Applicability, Diagnostic, Finding, Fix
 from perflint.rule import Rule, Target
+from perflint.triage import hint_pattern, triage
 from perflint.walk import Callback, walk
 
 # libcst visits recursively; long implicitly joined strings (pydoc_data/topics.py) need
@@ -86,35 +87,86 @@ def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target) -> Lis
     return findings
 
 
-def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+def _resolve_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     try:
         return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     except RecursionError:
         raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
 
 
-def unsilenced(module: cst.Module, findings: List[Finding], inline_noqa: bool) -> List[Finding]:
-    """The findings no `# noqa` comment silences (so their fixes are not applied either).
+class Locator:
+    """Positions of reported nodes, computed only where they are needed.
 
-    Positions are computed here only for files that have findings and noqa comments.
+    libcst computes positions by generating the code of the whole file (twice the cost
+    of parsing it). When the `ast` lines of the top-level statements are known (from
+    triage), only the statements holding findings are measured, each as a module of its
+    own, then shifted to the line its `ast` counterpart starts on.
     """
+
+    def __init__(self, module: cst.Module, anchors: Optional[Sequence[int]] = None) -> None:
+        self.module = module
+        self._lines = self._statement_lines(module, anchors)
+        self._statements: Dict[int, Tuple[Mapping[cst.CSTNode, CodeRange], int]] = {}
+        self._whole: Optional[Mapping[cst.CSTNode, CodeRange]] = None
+
+    @staticmethod
+    def _statement_lines(module: cst.Module, anchors: Optional[Sequence[int]]) -> Optional[Dict[int, int]]:
+        """Line of each top-level libcst statement (one `ast` statement per small statement)."""
+        if anchors is None:
+            return None
+        lines: Dict[int, int] = {}
+        index = 0
+        for statement in module.body:
+            if index >= len(anchors):
+                return None
+            lines[id(statement)] = anchors[index]
+            index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        return lines if index == len(anchors) else None
+
+    def range(self, finding: Finding) -> CodeRange:
+        top = finding.top
+        if self._lines is not None and top is not None and id(top) in self._lines:
+            positions, shift = self._statement(top)
+            where = positions.get(finding.node)
+            if where is not None:
+                return CodeRange(
+                    CodePosition(where.start.line + shift, where.start.column),
+                    CodePosition(where.end.line + shift, where.end.column),
+                )
+        if self._whole is None:
+            self._whole = _resolve_positions(self.module)
+        return self._whole[finding.node]
+
+    def _statement(self, top: cst.CSTNode) -> Tuple[Mapping[cst.CSTNode, CodeRange], int]:
+        cached = self._statements.get(id(top))
+        if cached is None:
+            alone = self.module.with_changes(body=[top], header=[], footer=[])
+            positions = _resolve_positions(alone)
+            anchor: cst.CSTNode = top
+            if isinstance(top, (cst.FunctionDef, cst.ClassDef)):
+                anchor = top.name
+            elif isinstance(top, cst.SimpleStatementLine):
+                anchor = top.body[0]
+            cached = (positions, self._lines[id(top)] - positions[anchor].start.line)  # type: ignore[index]
+            self._statements[id(top)] = cached
+        return cached
+
+
+def unsilenced(findings: List[Finding], locator: Locator, inline_noqa: bool) -> List[Finding]:
+    """The findings no `# noqa` comment silences (so their fixes are not applied either)."""
     if not inline_noqa or not findings:
         return findings
-    comments = noqa.Inline(module.code)
+    comments = noqa.Inline(locator.module.code)
     if not comments:
         return findings
-    positions = _positions(module)
-    return [f for f in findings if not comments.silences(f.code, positions[f.node].start.line)]
+    return [f for f in findings if not comments.silences(f.code, locator.range(f).start.line)]
 
 
-def place(module: cst.Module, findings: Sequence[Finding], path: str) -> List[Diagnostic]:
-    """Turn findings into diagnostics with positions (computed only when there are any)."""
-    if not findings:
-        return []
-    positions = _positions(module)
+def place(findings: Sequence[Finding], locator: Locator, path: str) -> List[Diagnostic]:
+    """Turn findings into diagnostics with positions."""
     diagnostics = []
     for finding in findings:
-        where = positions[finding.node]
+        where = locator.range(finding)
         diagnostics.append(
             Diagnostic(
                 finding.code, finding.name, finding.message, path,
@@ -126,18 +178,39 @@ def place(module: cst.Module, findings: Sequence[Finding], path: str) -> List[Di
     return diagnostics
 
 
+def check(
+    source: str, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False
+) -> Tuple[Optional[cst.Module], List[Diagnostic]]:
+    """The parsed (triaged) module and its diagnostics; no module when triage found
+    nothing any rule could fire on. Raises AnalysisError."""
+    reduced = triage(source, hint_pattern([rule.hints for rule in rules]))
+    if reduced.text is None:
+        return None, []
+    module = parse(reduced.text)
+    return module, diagnose(module, path, rules, target, inline_noqa, reduced.anchors)
+
+
 def check_source(
     source: str, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False
 ) -> List[Diagnostic]:
     """Diagnostics for one file's text. Raises AnalysisError."""
-    return check_module(parse(source), path, rules, target, inline_noqa)
+    return check(source, path, rules, target, inline_noqa)[1]
 
 
-def check_module(
-    module: cst.Module, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False
+def diagnose(
+    module: cst.Module,
+    path: str,
+    rules: Sequence[Type[Rule]],
+    target: Target,
+    inline_noqa: bool = False,
+    anchors: Optional[Sequence[int]] = None,
 ) -> List[Diagnostic]:
     """Diagnostics for a parsed file (whose fixes can then be applied to `module`)."""
-    return place(module, unsilenced(module, find(module, rules, target), inline_noqa), path)
+    findings = find(module, rules, target)
+    if not findings:
+        return []
+    locator = Locator(module, anchors)
+    return place(unsilenced(findings, locator, inline_noqa), locator, path)
 
 
 def allowed_applicabilities(unsafe: bool) -> FrozenSet[Applicability]:
@@ -185,12 +258,18 @@ def fix_source(
     compiles; a set that breaks the code is retried one fix at a time, and a fix that
     breaks it alone is skipped (its finding stays, without a fix). Raises AnalysisError.
     """
+    if triage(source, hint_pattern([rule.hints for rule in rules])).text is None:
+        return FixOutcome(source, 0, [], None)
     allowed = allowed_applicabilities(unsafe)
     module = parse(source)
     must_compile = _compiles(source)
     applied = 0
     skipped: set = set()  # indexes of findings whose fix failed, for the current tree
-    findings = unsilenced(module, find(module, rules, target), inline_noqa)
+
+    def current(module: cst.Module) -> List[Finding]:
+        return unsilenced(find(module, rules, target), Locator(module), inline_noqa)
+
+    findings = current(module)
     for _ in range(MAX_FIX_ROUNDS):
         candidates: List[Tuple[int, Fix]] = [
             (i, f.fix) for i, f in enumerate(findings)
@@ -209,12 +288,10 @@ def fix_source(
         module, count = fixed
         applied += count
         skipped = set()
-        findings = unsilenced(module, find(module, rules, target), inline_noqa)
-    remaining = [
-        Finding(f.code, f.name, f.message, f.node, None) if i in skipped else f
-        for i, f in enumerate(findings)
-    ]
-    return FixOutcome(module.code, applied, place(module, remaining, path), module)
+        findings = current(module)
+    remaining = [replace(f, fix=None) if i in skipped else f for i, f in enumerate(findings)]
+    locator = Locator(module, triage(module.code, None).anchors) if remaining else Locator(module)
+    return FixOutcome(module.code, applied, place(remaining, locator, path), module)
 
 
 def _try(module: cst.Module, fixes: Sequence[Fix], must_compile: bool) -> Optional[Tuple[cst.Module, int]]:

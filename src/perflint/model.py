@@ -63,6 +63,7 @@ class Finding:
     message: str
     node: cst.CSTNode
     fix: Optional[Fix] = None
+    top: Optional[cst.CSTNode] = None  # the top-level statement holding `node`, if known
 
 
 @dataclass(frozen=True)

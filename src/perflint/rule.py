@@ -31,6 +31,9 @@ class Rule:
     bad: ClassVar[Sequence[Example]] = ()
     good: ClassVar[Sequence[str]] = ()
     bench: ClassVar[Optional[Bench]] = None
+    # A regular expression every code the rule can fire on matches (see triage.py);
+    # None means the rule may fire anywhere, which turns triage off.
+    hints: ClassVar[Optional[str]] = None
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
         self.ctx = ctx
@@ -55,7 +58,9 @@ class Rule:
         message: Optional[str] = None,
         fix: Optional[Fix] = None,
     ) -> None:
-        self._findings.append(Finding(self.code, self.name, message or self.message, node, fix))
+        ancestors = self.ctx.ancestors
+        top = ancestors[1] if len(ancestors) > 1 else None
+        self._findings.append(Finding(self.code, self.name, message or self.message, node, fix, top))
 
     def make_fix(
         self,

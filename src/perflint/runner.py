@@ -60,8 +60,7 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
                     fromfile=path, tofile=path,
                 ))
         else:
-            module = engine.parse(text)
-            result.diagnostics = engine.check_module(module, path, rules, settings.target, settings.inline_noqa)
+            module, result.diagnostics = engine.check(text, path, rules, settings.target, settings.inline_noqa)
         if settings.describe_fixes and module is not None:
             result.fix_edits = _edits(module, result.diagnostics)
     except engine.AnalysisError as error:
