@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from perflint import __version__, noqa, output, profiles, sourcefile
+from perflint import __version__, cache, noqa, output, profiles, sourcefile
 from perflint.bench import bench_command
 from perflint.config import Config, ConfigError, load, running_target
 from perflint.discovery import discover
@@ -22,7 +22,7 @@ from perflint.docs import default_label, explain_text, rule_rows
 from perflint.model import FileError
 from perflint.profile_report import ProfileView, ShareError, parse_share
 from perflint.rule import Rule
-from perflint.runner import FileResult, Settings, run_file, run_source
+from perflint.runner import FileResult, Settings, run_files, run_source
 from perflint.selection import TARGET_VERSIONS, parse_target
 
 STDIN = Path("-")
@@ -68,6 +68,9 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from stdin (`-`), for messages and per-file-ignores.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt perflint on a large codebase).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs).")
+@click.option("--no-cache", is_flag=True, help="Analyze every file, ignoring and not writing the results cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=cache.DEFAULT_DIR, show_default=True, help="Where results of unchanged files are kept.")
 @click.option("--profile", "profile_file", metavar="FILE", help="Rank findings by the share of run time a profile gives them: cProfile/profile output, py-spy speedscope or raw (collapsed) stacks, or a line_profiler text report (text and json output).")
 @click.option("--profile-format", type=click.Choice(("auto", *profiles.FORMATS)), default="auto", show_default=True, help="The --profile file's format (auto: detected from its content).")
 @click.option("--min-share", metavar="PERCENT", help="With --profile: hide findings under this share of run time, e.g. 1%.")
@@ -91,6 +94,9 @@ def check(
     stdin_filename: str | None,
     add_noqa: bool,
     quiet: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path,
     profile_file: str | None,
     profile_format: str,
     min_share: str | None,
@@ -129,7 +135,9 @@ def check(
         raise UserError(f"{error}: no such file or directory") from None
     if add_noqa:
         sys.exit(_add_noqa(files, config, settings))
-    results = [run_file(path, _for_file(config, settings, path)) for path in files]
+    work = [(path, _for_file(config, settings, path)) for path in files]
+    results_cache = None if no_cache else cache.Cache(cache_dir, cache.fingerprint(target, settings.inline_noqa))
+    results = run_files(work, jobs or os.cpu_count() or 1, results_cache)
     report.show(results, settings)
     sys.exit(_exit_code(results, settings, exit_zero))
 

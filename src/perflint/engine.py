@@ -291,7 +291,10 @@ def fix_source(
         findings = current(module)
     remaining = [replace(f, fix=None) if i in skipped else f for i, f in enumerate(findings)]
     locator = Locator(module, triage(module.code, None).anchors) if remaining else Locator(module)
-    return FixOutcome(module.code, applied, place(remaining, locator, path), module)
+    # libcst does not reproduce every file byte for byte (`except (A, B) :` loses a space):
+    # a file no fix was applied to is returned exactly as it came.
+    fixed = module.code if applied else source
+    return FixOutcome(fixed, applied, place(remaining, locator, path), module)
 
 
 def _try(module: cst.Module, fixes: Sequence[Fix], must_compile: bool) -> Optional[Tuple[cst.Module, int]]:

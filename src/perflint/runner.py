@@ -6,15 +6,15 @@ Kept free of I/O to the terminal so a process pool can run it and the faces only
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Type
+from typing import Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
-from perflint import engine, noqa, sourcefile
+from perflint import cache, engine, noqa, sourcefile
 from perflint.edits import TextEdit, text_edits
-from perflint.model import Diagnostic, FileError
+from perflint.model import Diagnostic, FileError, Fix
 from perflint.rule import Rule, Target
 
 
@@ -37,6 +37,7 @@ class FileResult:
     applied: int = 0  # fixes applied (or that would be, with --diff)
     diff: str = ""
     fix_edits: Dict[int, List[TextEdit]] = field(default_factory=dict)  # by diagnostic index
+    content: str = ""  # digest of the file's content after the run (for the cache)
 
 
 def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, str]":
@@ -81,16 +82,95 @@ def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, L
 
 
 def run_file(path: Path, settings: Settings) -> FileResult:
-    """Analyze one file; with `fix` (and not `diff`) write the fixed text back."""
+    """Analyze one file; with `fix` (and not `diff`) write the fixed text back.
+
+    The result carries no libcst nodes (its fixes keep only their applicability), so it
+    can cross a process boundary and be cached.
+    """
     shown = str(path)
     try:
         source = sourcefile.read(path)
     except sourcefile.SourceError as error:
         return FileResult(shown, error=FileError(shown, str(error)))
     result, fixed = run_source(source.text, shown, settings)
+    result.diagnostics = [_portable(d) for d in result.diagnostics]
+    result.content = cache.digest(source.data)
     if settings.fix and not settings.diff and fixed != source.text:
         try:
-            sourcefile.write(source, fixed)
+            result.content = cache.digest(sourcefile.write(source, fixed))
         except (OSError, UnicodeEncodeError) as error:
             return FileResult(shown, result.diagnostics, FileError(shown, f"cannot write: {error}"))
     return result
+
+
+def _portable(diagnostic: Diagnostic) -> Diagnostic:
+    fix = diagnostic.fix
+    if fix is None or not fix.edits:
+        return diagnostic
+    return replace(diagnostic, fix=Fix(fix.applicability, (), fix.description))
+
+
+Work = Tuple[Path, Settings]
+
+
+def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache.Cache] = None) -> List[FileResult]:
+    """Results for every (file, settings) pair, in the order given.
+
+    Unchanged files come from the cache; the rest run in a pool of `jobs` processes
+    (threads would contend for the parser), in chunks so small files do not drown in
+    scheduling overhead.
+    """
+    results: List[Optional[FileResult]] = [None] * len(work)
+    todo: List[int] = []
+    for index, (path, settings) in enumerate(work):
+        hit = _cached(results_cache, path, settings)
+        if hit is not None:
+            results[index] = hit
+        else:
+            todo.append(index)
+    computed = _map([work[i] for i in todo], jobs)
+    for index, result in zip(todo, computed):
+        results[index] = result
+        path, settings = work[index]
+        if results_cache is not None and result.content and not (settings.fix or settings.diff):
+            results_cache.put(str(path), result.content, _codes(settings), result.diagnostics, result.error)
+    if results_cache is not None:
+        results_cache.save()
+    return [r for r in results if r is not None]
+
+
+def _codes(settings: Settings) -> List[str]:
+    return [rule.code for rule in settings.rules]
+
+
+def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings) -> Optional[FileResult]:
+    """A cached result still valid for this run: same content, same rules, and nothing a
+    fix or a fix description would need the tree for."""
+    if results_cache is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    hit = results_cache.get(str(path), cache.digest(data), _codes(settings))
+    if hit is None:
+        return None
+    diagnostics, error = hit
+    needs_tree = settings.fix or settings.diff or settings.describe_fixes
+    if needs_tree and any(d.fix_applicability is not None for d in diagnostics):
+        return None
+    return FileResult(str(path), diagnostics, error)
+
+
+def _run(work: Work) -> FileResult:
+    return run_file(*work)
+
+
+def _map(work: Sequence[Work], jobs: int) -> List[FileResult]:
+    if jobs <= 1 or len(work) < 2:
+        return [_run(item) for item in work]
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, len(work))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_run, work, chunksize=max(1, len(work) // (workers * 8))))

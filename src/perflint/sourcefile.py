@@ -25,6 +25,7 @@ class Source:
     path: Path
     text: str
     encoding: str
+    data: bytes  # as read, for the cache's content hash
 
 
 def decode(data: bytes) -> tuple:
@@ -42,11 +43,11 @@ def read(path: Path) -> Source:
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
     text, encoding = decode(data)
-    return Source(path, text, encoding)
+    return Source(path, text, encoding, data)
 
 
-def write(source: Source, text: str) -> None:
-    """Replace the file's text atomically, keeping its encoding and mode."""
+def write(source: Source, text: str) -> bytes:
+    """Replace the file's text atomically, keeping its encoding and mode; returns the bytes."""
     data = text.encode(source.encoding)
     path = source.path
     mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -58,6 +59,7 @@ def write(source: Source, text: str) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+        return data
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
