@@ -57,7 +57,7 @@ def test_json_edits_of_an_unsafe_fix_reproduce_the_fix(tmp_path: Path) -> None:
 
 
 def test_json_fix_is_null_when_nothing_can_be_applied(tmp_path: Path) -> None:
-    write(tmp_path / "loop.py", "def f(xs):\n    while xs:\n        xs = xs[1:]\n")
+    write(tmp_path / "loop.py", "def f(items):\n    xs = list(items)\n    while xs:\n        xs = xs[1:]\n")
     result = perflint("--select", "PFL314", "--output-format", "json", "loop.py", cwd=tmp_path)
     [finding] = json.loads(result.stdout)
     assert finding["code"] == "PFL314" and finding["fix"] is None
