@@ -9,8 +9,20 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from perflint.api import check, fix  # noqa: E402
-from perflint.model import Applicability, Diagnostic  # noqa: E402
-from perflint.rule import Rule  # noqa: E402
+from typing import Any
 
 __all__ = ["Applicability", "Diagnostic", "Rule", "__version__", "check", "fix"]
+
+_LAZY = {
+    "check": "perflint.api", "fix": "perflint.api", "Rule": "perflint.rule",
+    "Applicability": "perflint.model", "Diagnostic": "perflint.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public API, imported on first use: the command line must start fast."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'perflint' has no attribute {name!r}")

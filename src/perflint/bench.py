@@ -19,13 +19,15 @@ import timeit
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from perflint.model import Bench
-from perflint.rule import Rule, all_rules
 from perflint.selection import UnknownSelector, matching
+
+if TYPE_CHECKING:
+    from perflint.rule import Rule
 
 QUICK_SIZE = 200  # the size the rule example tests check pairs at
 
@@ -135,6 +137,8 @@ def measure(rule: type[Rule], quick: bool = False) -> Outcome:
 
 def select(selectors: Sequence[str]) -> list[type[Rule]]:
     """Rules named by codes, prefixes or names (all rules when none is given)."""
+    from perflint.rule import all_rules
+
     rules = all_rules()
     if not selectors:
         return rules

@@ -18,12 +18,10 @@ from perflint import __version__, cache, noqa, output, profiles, sourcefile
 from perflint.bench import bench_command
 from perflint.config import Config, ConfigError, load, running_target
 from perflint.discovery import discover
-from perflint.docs import default_label, explain_text, rule_rows
 from perflint.model import FileError
 from perflint.profile_report import ProfileView, ShareError, parse_share
-from perflint.rule import Rule
 from perflint.runner import FileResult, Settings, run_files, run_source
-from perflint.selection import TARGET_VERSIONS, parse_target
+from perflint.selection import TARGET_VERSIONS, Selectable, parse_target
 
 STDIN = Path("-")
 
@@ -216,7 +214,7 @@ def _echo_error(error: FileError) -> None:
 class _Report:
     """Prints results in the chosen format (findings on stderr when stdout carries source)."""
 
-    def __init__(self, fmt: str, statistics: bool, quiet: bool, rules: Sequence[type[Rule]]) -> None:
+    def __init__(self, fmt: str, statistics: bool, quiet: bool, rules: Sequence[Selectable]) -> None:
         self.fmt, self.statistics, self.quiet, self.rules = fmt, statistics, quiet, rules
         self.profile: ProfileView | None = None
 
@@ -263,6 +261,8 @@ cli.add_command(bench_command)
 def list_rules(target_version: str | None) -> None:
     """List every rule: code, name, whether it is on by default, and its fix."""
     target = parse_target(target_version) if target_version else running_target()
+    from perflint.docs import default_label, rule_rows
+
     rows = [("code", "name", "default", "fix")] + [(c, n, default_label(r, target), f) for r, c, n, f in rule_rows()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
@@ -273,6 +273,8 @@ def list_rules(target_version: str | None) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Explain RULE (a code or a name): why it is slow, what to do, examples."""
+    from perflint.docs import explain_text
+
     text = explain_text(rule)
     if text is None:
         raise UserError(f"unknown rule '{rule}'")

@@ -20,8 +20,8 @@ from typing import Any
 import pathspec
 
 from perflint.discovery import SKIPPED_DIRS, Ignore
-from perflint.rule import Rule, Target, all_rules
-from perflint.selection import TARGET_VERSIONS, UnknownSelector, matching, parse_target, select_rules
+from perflint.catalog import RULES, RuleInfo, Target
+from perflint.selection import TARGET_VERSIONS, R, UnknownSelector, matching, parse_target, select
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,10 +60,10 @@ class Config:
             return parse_target(self.target_version)
         return self.requires_python or running
 
-    def rules(self, target: Target) -> list[type[Rule]]:
+    def rules(self, target: Target) -> list[RuleInfo]:
         """The enabled rules. Raises ConfigError for a selector that names no rule."""
         try:
-            return select_rules(target, self.select, self.ignore, self.extend_select)
+            return select(target, self.select, self.ignore, self.extend_select)
         except UnknownSelector as error:
             raise ConfigError(str(error)) from None
 
@@ -81,7 +81,7 @@ class Config:
     def _per_file_specs(self) -> list[tuple[pathspec.PathSpec, frozenset[str]]]:
         return [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in self.per_file_ignores]
 
-    def rules_for(self, rules: Sequence[type[Rule]], path: Path) -> list[type[Rule]]:
+    def rules_for(self, rules: Sequence[R], path: Path) -> list[R]:
         """`rules` less those `per-file-ignores` turns off for `path` (gitignore-style patterns)."""
         if not self.per_file_ignores:
             return list(rules)
@@ -194,9 +194,8 @@ def _strings(key: str, value: Any) -> tuple[str, ...]:
 
 def _check_selectors(key: str, selectors: Sequence[str]) -> frozenset[str]:
     """The codes `selectors` name. Raises ConfigError naming the first that names none."""
-    rules = all_rules()
     try:
-        return frozenset(rule.code for selector in selectors for rule in matching(selector, rules))
+        return frozenset(rule.code for selector in selectors for rule in matching(selector, RULES))
     except UnknownSelector as error:
         raise ConfigError(f"{key}: {error}") from None
 

@@ -20,7 +20,7 @@ from perflint.analysis.context import FileContext
 from perflint.fixes import apply_fixes, non_overlapping
 from perflint.model import Applicability, Diagnostic, Finding, Fix
 from perflint.rule import Rule, Target
-from perflint.triage import hint_pattern, triage
+from perflint.triage import top_level_lines, triage
 from perflint.walk import Callback, walk
 
 # libcst visits recursively; long implicitly joined strings (pydoc_data/topics.py) need
@@ -183,7 +183,7 @@ def check(
 ) -> Tuple[Optional[cst.Module], List[Diagnostic]]:
     """The parsed (triaged) module and its diagnostics; no module when triage found
     nothing any rule could fire on. Raises AnalysisError."""
-    reduced = triage(source, hint_pattern([rule.hints for rule in rules]))
+    reduced = triage(source, rules)
     if reduced.text is None:
         return None, []
     module = parse(reduced.text)
@@ -258,7 +258,7 @@ def fix_source(
     compiles; a set that breaks the code is retried one fix at a time, and a fix that
     breaks it alone is skipped (its finding stays, without a fix). Raises AnalysisError.
     """
-    if triage(source, hint_pattern([rule.hints for rule in rules])).text is None:
+    if triage(source, rules).text is None:
         return FixOutcome(source, 0, [], None)
     allowed = allowed_applicabilities(unsafe)
     module = parse(source)
@@ -290,7 +290,7 @@ def fix_source(
         skipped = set()
         findings = current(module)
     remaining = [replace(f, fix=None) if i in skipped else f for i, f in enumerate(findings)]
-    locator = Locator(module, triage(module.code, None).anchors) if remaining else Locator(module)
+    locator = Locator(module, top_level_lines(module.code)) if remaining else Locator(module)
     # libcst does not reproduce every file byte for byte (`except (A, B) :` loses a space):
     # a file no fix was applied to is returned exactly as it came.
     fixed = module.code if applied else source

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Tuple, Union
 
-import libcst as cst
+if TYPE_CHECKING:  # the faces import this module; libcst is imported only to analyze
+    import libcst as cst
 
 
 class Applicability(enum.Enum):
@@ -22,7 +23,7 @@ class Applicability(enum.Enum):
     NONE = "none"  # report only
 
 
-Replacement = Union[cst.CSTNode, cst.FlattenSentinel, cst.RemovalSentinel]
+Replacement = Union["cst.CSTNode", "cst.FlattenSentinel", "cst.RemovalSentinel"]
 
 
 @dataclass(frozen=True)

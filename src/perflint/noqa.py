@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Optional, TypeVar
 
 from perflint.model import Diagnostic
-from perflint.rule import Rule
+from perflint.selection import Selectable
 
 _CODES = r"(?::[ \t]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?"
 INLINE = re.compile(r"# noqa" + _CODES, re.IGNORECASE)
@@ -25,7 +25,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 Codes = Optional[frozenset[str]]  # None: every code
 ALL: Codes = None
-R = TypeVar("R", bound=type[Rule])
+R = TypeVar("R", bound=Selectable)
 
 
 def _codes(match: re.Match[str]) -> Codes:

@@ -10,14 +10,17 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from perflint import __version__
-from perflint.edits import TextEdit
 from perflint.model import Applicability, Diagnostic
-from perflint.rule import Rule
 from perflint.runner import FileResult
+from perflint.selection import Selectable
+
+if TYPE_CHECKING:
+    from perflint.edits import TextEdit
+    from perflint.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -144,8 +147,11 @@ def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
-def as_sarif(results: Sequence[FileResult], rules: Sequence[type[Rule]]) -> str:
+def as_sarif(results: Sequence[FileResult], selected: Sequence[Selectable]) -> str:
     """A SARIF 2.1.0 log: the enabled rules with their docs, the findings, unreadable files."""
+    from perflint.rule import rule_classes
+
+    rules = rule_classes(selected)
     index = {rule.code: position for position, rule in enumerate(rules)}
     findings = [
         {

@@ -9,15 +9,14 @@ examples, timing pair) lives on its class; docs, tests and the CLI read it from 
 from __future__ import annotations
 
 import inspect
+import re
 from typing import ClassVar, Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
 from perflint.analysis.context import FileContext
+from perflint.catalog import Target, in_range
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
-
-Target = Tuple[int, int]
-
 
 class Rule:
     """Base class of all rules. Subclasses set the class attributes below."""
@@ -31,9 +30,18 @@ class Rule:
     bad: ClassVar[Sequence[Example]] = ()
     good: ClassVar[Sequence[str]] = ()
     bench: ClassVar[Optional[Bench]] = None
-    # A regular expression every code the rule can fire on matches (see triage.py);
-    # None means the rule may fire anywhere, which turns triage off.
-    hints: ClassVar[Optional[str]] = None
+    # The target versions the rule means anything for: from `min_target` on, below
+    # `below_target` (PFL103 only matters before 3.11).
+    min_target: ClassVar[Optional[Target]] = None
+    below_target: ClassVar[Optional[Target]] = None
+    # Regular expressions that all match the source of any function, method or other
+    # top-level statement the rule can fire in (a necessary condition; see triage.py).
+    hints: ClassVar[Tuple[str, ...]] = ()
+    # Regular expressions the whole file must match (an import the rule depends on).
+    file_hints: ClassVar[Tuple[str, ...]] = ()
+    # Whether the rule reads the rest of the class of a method it fires in (so triage
+    # keeps the whole class).
+    reads_class: ClassVar[bool] = False
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
         self.ctx = ctx
@@ -42,7 +50,19 @@ class Rule:
     @classmethod
     def applies_to(cls, target: Target) -> bool:
         """Whether the rule means anything for code that must run on `target`."""
-        return True
+        return in_range(target, cls.min_target, cls.below_target)
+
+    @classmethod
+    def may_fire(cls, text: str, name: str) -> bool:
+        """Whether the rule can fire in `text`, the source of the function, method or
+        statement `name` (its name, or "" for other statements). Cheap, and never wrong
+        when it says no; rules with a condition hints cannot express override it."""
+        return all(pattern.search(text) for pattern in _compiled(cls.hints))
+
+    @classmethod
+    def may_fire_in_file(cls, text: str) -> bool:
+        """Whether the rule can fire anywhere in a file: its hints must match there too."""
+        return all(pattern.search(text) for pattern in _compiled(cls.file_hints + cls.hints))
 
     @classmethod
     def enabled_by_default(cls, target: Target) -> bool:
@@ -73,6 +93,18 @@ class Rule:
         return Fix(applicability or self.fix, tuple(edits), description, imports)
 
 
+# Loops: what most rules need to see before they can fire.
+LOOP = r"\b(?:for|while)\b"
+
+_HINTS: Dict[Tuple[str, ...], List["re.Pattern[str]"]] = {}
+
+
+def _compiled(hints: Tuple[str, ...]) -> List["re.Pattern[str]"]:
+    patterns = _HINTS.get(hints)
+    if patterns is None:
+        patterns = _HINTS[hints] = [re.compile(hint, re.MULTILINE) for hint in hints]
+    return patterns
+
 _REGISTRY: Dict[str, Type[Rule]] = {}
 
 
@@ -90,3 +122,12 @@ def all_rules() -> List[Type[Rule]]:
     import perflint.rules  # noqa: F401  (registers the rule modules)
 
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+def rule_classes(rules: Sequence[object]) -> List[Type[Rule]]:
+    """The rule classes for rules given as classes or as catalog entries (by code)."""
+    if all(isinstance(rule, type) for rule in rules):
+        return list(rules)  # type: ignore[arg-type]
+    import perflint.rules  # noqa: F401
+
+    return [rule if isinstance(rule, type) else _REGISTRY[rule.code] for rule in rules]  # type: ignore[attr-defined]

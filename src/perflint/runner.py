@@ -1,6 +1,8 @@
 """One file in, one `FileResult` out: the unit of work every face runs.
 
 Kept free of I/O to the terminal so a process pool can run it and the faces only print.
+The engine (and libcst with it) is imported only when a file has to be analyzed, so a
+run that the cache answers never pays for it.
 """
 
 from __future__ import annotations
@@ -8,19 +10,22 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Union
 
-import libcst as cst
-
-from perflint import cache, engine, noqa, sourcefile
-from perflint.edits import TextEdit, text_edits
+from perflint import cache, noqa, sourcefile
+from perflint.catalog import RuleInfo, Target
 from perflint.model import Diagnostic, FileError, Fix
-from perflint.rule import Rule, Target
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from perflint.edits import TextEdit
+    from perflint.rule import Rule
 
 
 @dataclass(frozen=True)
 class Settings:
-    rules: Sequence[Type[Rule]]
+    rules: Sequence[Union[RuleInfo, "type[Rule]"]]  # catalog entries or rule classes
     target: Target
     fix: bool = False  # apply fixes (write, or only diff when `diff` is set)
     unsafe_fixes: bool = False
@@ -46,7 +51,10 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
     `# perflint: noqa` lines turn rules off for the file before anything runs.
     """
     result = FileResult(path)
-    rules = noqa.active_rules(text, settings.rules)
+    from perflint import engine
+    from perflint.rule import rule_classes
+
+    rules = rule_classes(noqa.active_rules(text, settings.rules))
     new_text = text
     try:
         if settings.fix or settings.diff:
@@ -71,6 +79,8 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
 
 def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, List[TextEdit]]:
     """Each fixable diagnostic's edits; a fix that raises (a buggy rule) gets none."""
+    from perflint.edits import text_edits
+
     found = {}
     for index, diagnostic in enumerate(diagnostics):
         if diagnostic.fix is not None and diagnostic.fix_applicability is not None:

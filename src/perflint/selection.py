@@ -1,15 +1,28 @@
-"""Which rules run: `--select`/`--ignore` selectors resolved against the registry.
+"""Which rules run: `--select`/`--ignore` selectors resolved against the rule catalog.
 
 A selector is a code (`PFL301`), a code prefix (`PFL3`, `PFL`, or `ALL`) or a rule name
 (`list-pop-front`). Rules that mean nothing for the target version (PFL103 on 3.11+)
-never run, even when selected.
+never run, even when selected. Selection works on the catalog, so it imports no rule.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence, Set, Type
+from typing import TYPE_CHECKING, Iterable, List, Optional, Protocol, Sequence, Set, Type, TypeVar
 
-from perflint.rule import Rule, Target, all_rules
+from perflint.catalog import RULES, RuleInfo, Target
+
+if TYPE_CHECKING:
+    from perflint.rule import Rule
+
+
+class Selectable(Protocol):
+    """A rule class or a catalog entry: what selection reads of a rule."""
+
+    code: str
+    name: str
+
+
+R = TypeVar("R", bound=Selectable)
 
 
 class UnknownSelector(ValueError):
@@ -18,7 +31,7 @@ class UnknownSelector(ValueError):
         self.selector = selector
 
 
-def matching(selector: str, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
+def matching(selector: str, rules: Sequence[R]) -> List[R]:
     """Rules a selector names. Raises UnknownSelector if it names none."""
     wanted = selector.strip()
     upper = wanted.upper()
@@ -30,18 +43,18 @@ def matching(selector: str, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
     return found
 
 
-def _codes(selectors: Iterable[str], rules: Sequence[Type[Rule]]) -> Set[str]:
+def _codes(selectors: Iterable[str], rules: Sequence[Selectable]) -> Set[str]:
     return {r.code for s in selectors for r in matching(s, rules)}
 
 
-def select_rules(
+def select(
     target: Target,
     select: Optional[Sequence[str]] = None,
     ignore: Sequence[str] = (),
     extend_select: Sequence[str] = (),
-) -> List[Type[Rule]]:
-    """The enabled rules, sorted by code. Raises UnknownSelector."""
-    rules = all_rules()
+) -> List[RuleInfo]:
+    """The enabled rules' catalog entries, sorted by code. Raises UnknownSelector."""
+    rules = RULES
     if select is None:
         chosen = {r.code for r in rules if r.enabled_by_default(target)}
     else:
@@ -49,6 +62,18 @@ def select_rules(
     chosen |= _codes(extend_select, rules)
     chosen -= _codes(ignore, rules)
     return [r for r in rules if r.code in chosen and r.applies_to(target)]
+
+
+def select_rules(
+    target: Target,
+    select_: Optional[Sequence[str]] = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> List[Type[Rule]]:
+    """The enabled rule classes (imports the rules). Raises UnknownSelector."""
+    from perflint.rule import rule_classes
+
+    return rule_classes(select(target, select_, ignore, extend_select))
 
 
 def parse_target(text: str) -> Target:

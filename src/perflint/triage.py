@@ -1,12 +1,12 @@
 """Cheap triage with the C `ast` parser before paying for libcst.
 
 libcst parses at a tenth of `ast`'s speed, and most code cannot hold a finding: a rule
-declares `hints`, a regular expression that every place it can fire on must match (a
-necessary condition, so a false match only costs time). Top-level functions and the
-methods of top-level classes whose text matches no enabled rule's hints are replaced by a
-one-line stub, and so are long module-level data assignments and the module docstring;
-every kept line keeps its number and columns, so findings need no translation. A file
-where nothing can match is not parsed by libcst at all.
+declares `hints`, regular expressions that every place it can fire on matches (a
+necessary condition, so a false match only costs time; see `Rule.may_fire`). A file that
+no enabled rule can fire in is only checked for syntax errors. Otherwise top-level functions and the
+methods of top-level classes no rule can fire in are replaced by a one-line stub, and so
+are long module-level data assignments and the module docstring; every kept line keeps
+its number and columns, so findings need no translation.
 
 The `ast` parse also gives the line of every top-level statement, which lets the engine
 compute positions for one statement at a time instead of for the whole file.
@@ -15,10 +15,12 @@ compute positions for one statement at a time instead of for the whole file.
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 from dataclasses import dataclass
-from typing import List, Optional, Pattern, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type, Union
+
+if TYPE_CHECKING:
+    from perflint.rule import Rule
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 Stub = Tuple[int, int, str]  # first line, last line (1-based, inclusive), replacement line
@@ -33,13 +35,6 @@ class Triage:
 
     text: Optional[str]
     anchors: Optional[List[int]]
-
-
-def hint_pattern(hints: Sequence[Optional[str]]) -> Optional[Pattern[str]]:
-    """One pattern for all enabled rules; None when a rule has no hints (keep all)."""
-    if not hints or any(h is None for h in hints):
-        return None
-    return re.compile("|".join(f"(?:{h})" for h in hints if h), re.MULTILINE)
 
 
 def _start(node: ast.stmt) -> int:
@@ -76,21 +71,36 @@ def _docstring_stub(node: ast.stmt) -> Optional[Stub]:
     return None
 
 
-def triage(text: str, pattern: Optional[Pattern[str]]) -> Triage:
-    """Reduce `text` to what the enabled rules can fire on (see the module docstring)."""
+def _parse(text: str) -> Optional[ast.Module]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return Triage(text, None)  # libcst will report it (or parse what ast cannot)
+        return None  # libcst will report it (or parse what ast cannot)
+
+
+def top_level_lines(text: str) -> Optional[List[int]]:
+    """The line of each top-level statement (its `def`/`class` line for definitions)."""
+    tree = _parse(text)
+    return None if tree is None else [node.lineno for node in tree.body]
+
+
+def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
+    """Reduce `text` to what `rules` can fire on (see the module docstring)."""
+    tree = _parse(text)
+    if tree is None:  # a syntax error is reported whatever the rules (libcst says where)
+        return Triage(text, None)
     anchors = [node.lineno for node in tree.body]
-    if pattern is None:
-        return Triage(text, anchors)
+    candidates = [rule for rule in rules if rule.may_fire_in_file(text)]
+    if not candidates:
+        return Triage(None, anchors)
     lines = text.splitlines(keepends=True)
 
-    def matches(node: ast.stmt) -> bool:
-        return pattern.search("".join(lines[_start(node) - 1 : node.end_lineno])) is not None
+    def matches(node: ast.stmt, reading_class: bool = False) -> bool:
+        region = "".join(lines[_start(node) - 1 : node.end_lineno])
+        name = getattr(node, "name", "")
+        return any(rule.may_fire(region, name) for rule in candidates if rule.reads_class or not reading_class)
 
     stubs: List[Stub] = []
     kept_code = False
@@ -103,16 +113,14 @@ def triage(text: str, pattern: Optional[Pattern[str]]) -> Triage:
         elif isinstance(node, ast.ClassDef):
             if not matches(node):
                 stubs.append(_stub(node, lines))
-                continue
-            header = "".join(lines[_start(node) - 1 : node.body[0].lineno - 1])
-            if pattern.search(header):  # a rule about the class itself (e.g. a decorator)
+            elif matches(node, reading_class=True):  # a rule that reads the whole class
                 kept_code = True
-                continue
-            for inner in node.body:
-                if isinstance(inner, _DEFS) and not matches(inner):
-                    stubs.append(_stub(inner, lines))
-                else:
-                    kept_code = True
+            else:
+                for inner in node.body:
+                    if isinstance(inner, _DEFS) and not matches(inner):
+                        stubs.append(_stub(inner, lines))
+                    else:
+                        kept_code = True
         else:
             stub = _data_stub(node) or _docstring_stub(node)
             if stub is not None:

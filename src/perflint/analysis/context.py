@@ -17,6 +17,14 @@ from perflint.analysis.scope import Binding, ScopeFacts, scan_scope
 IMPORT_KINDS = ("import", "import-from")
 
 
+def last_name(expr: cst.BaseExpression) -> str:
+    """`sub` for `re.sub` and for `sub` (what a call calls, by its last name); "" for
+    anything else."""
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return expr.value if isinstance(expr, cst.Name) else ""
+
+
 class FileContext:
     """Per-file state shared by all rules during one traversal."""
 

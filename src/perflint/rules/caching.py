@@ -8,6 +8,8 @@ carrying a `__dict__` they do not need (PFL503).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +17,7 @@ import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Edit, Example
-from perflint.rule import Rule, Target, register
+from perflint.rule import Rule, register
 
 _CACHES = frozenset({"functools.cache", "functools.lru_cache"})
 # Methods Python makes static or class methods without a decorator.
@@ -339,6 +341,11 @@ class MissingMemoization(Rule):
         size=22,
     )
 
+    @classmethod
+    def may_fire(cls, text: str, name: str) -> bool:
+        """A function that calls itself twice names itself at least three times."""
+        return bool(name) and len(re.findall(rf"\b{re.escape(name)}\b", text)) >= 3
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.decorators or node.asynchronous is not None or not isinstance(self.ctx.parent(), cst.Module):
             return
@@ -392,6 +399,8 @@ class CacheOnMethod(Rule):
     """
 
     code = "PFL502"
+    hints = (r"@",)
+    file_hints = (r"cache",)  # the decorator may be imported under another name
     name = "cache-on-method"
     message = "a cache on an instance method keeps every `self` alive: cache per instance instead"
     bad = (
@@ -500,10 +509,14 @@ class DataclassWithoutSlots(Rule):
     """
 
     code = "PFL503"
+    hints = (r"@",)
+    file_hints = (r"dataclass",)  # the decorator may be imported under another name
+    reads_class = True
     name = "dataclass-without-slots"
     message = "add `slots=True` to the dataclass to drop the per-instance `__dict__`"
     default_on = False
     availability = "target >= 3.10"
+    min_target = (3, 10)
     fix = Applicability.UNSAFE
     bad = (
         Example(
@@ -533,9 +546,6 @@ class DataclassWithoutSlots(Rule):
         note="the gain is memory (about 40% per instance); creation and access are slightly faster",
     )
 
-    @classmethod
-    def applies_to(cls, target: Target) -> bool:
-        return target >= (3, 10)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not node.decorators:

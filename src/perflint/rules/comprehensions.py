@@ -399,6 +399,7 @@ class ManualListComprehension(Rule):
     """
 
     code = "PFL401"
+    hints = (r"\bfor\b", r"\bappend\b")
     name = "manual-list-comprehension"
     message = "build the list with a list comprehension instead of appending in a loop"
     fix = Applicability.UNSAFE
@@ -490,6 +491,7 @@ class ManualListCopy(Rule):
     """
 
     code = "PFL402"
+    hints = (r"\bfor\b", r"\bappend\b")
     name = "manual-list-copy"
     message = "copy with `list(...)` or `.extend(...)` instead of appending items one by one"
     fix = Applicability.UNSAFE
@@ -560,6 +562,7 @@ class ManualDictComprehension(Rule):
     """
 
     code = "PFL403"
+    hints = (r"\bfor\b", r"\{\s*\}|\bdict\b")
     name = "manual-dict-comprehension"
     message = "build the dict with a dict comprehension instead of assigning in a loop"
     fix = Applicability.UNSAFE
@@ -618,6 +621,7 @@ class ManualSetUpdate(Rule):
     """
 
     code = "PFL404"
+    hints = (r"\bfor\b", r"\badd\b")
     name = "manual-set-update"
     message = "use `set.update(...)` (or `set(...)`) instead of adding items one by one"
     fix = Applicability.UNSAFE
@@ -668,6 +672,7 @@ class ListComprehensionInAnyAll(Rule):
     """
 
     code = "PFL405"
+    hints = (r"\b(?:any|all)\b", r"\bfor\b")
     name = "list-comprehension-in-any-all"
     message = "pass a generator to any()/all() so it can stop at the first decisive item"
     fix = Applicability.UNSAFE

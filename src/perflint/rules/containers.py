@@ -16,7 +16,7 @@ import libcst.matchers as m
 from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.model import Applicability, Bench, Edit, Example, Fix
-from perflint.rule import Rule, register
+from perflint.rule import LOOP, Rule, register
 
 # Builtins that read an argument without keeping or changing it.
 READING_BUILTINS = frozenset({
@@ -387,6 +387,7 @@ class ListMembershipInLoop(_ContainerRule):
     """
 
     code = "PFL301"
+    hints = (LOOP, r"\bin\b")
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     message_as_set = "list `{name}` is only used as a set: make it a set (`append` -> `add`)"
@@ -617,6 +618,7 @@ class LiteralMembership(_ContainerRule):
     """
 
     code = "PFL302"
+    hints = (LOOP, r"\bin\b")
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
     fix = Applicability.UNSAFE
@@ -783,6 +785,7 @@ class ListPopFront(_FrontOfList):
     """
 
     code = "PFL303"
+    hints = (LOOP, r"\bpop\b")
     name = "list-pop-front"
     message = "`list.pop(0)` is O(n): use `collections.deque` and `popleft()`"
     fix = Applicability.UNSAFE
@@ -828,6 +831,7 @@ class ListInsertFront(_FrontOfList):
     """
 
     code = "PFL304"
+    hints = (LOOP, r"\binsert\b")
     name = "list-insert-front"
     message = "`list.insert(0, v)` is O(n): use `collections.deque` and `appendleft(v)`"
     fix = Applicability.UNSAFE
@@ -881,6 +885,7 @@ class SortAfterInsert(_ContainerRule):
     """
 
     code = "PFL305"
+    hints = (LOOP, r"\bsort\b", r"\bappend\b")
     name = "sort-after-insert"
     message = "appending then sorting in a loop: use `bisect.insort(xs, v)` on the sorted list"
     fix = Applicability.UNSAFE
@@ -1048,6 +1053,7 @@ class ManualCounter(_ContainerRule):
     """
 
     code = "PFL306"
+    hints = (LOOP, r"\+")
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
     fix = Applicability.UNSAFE
@@ -1234,6 +1240,7 @@ class ManualDefaultdict(_ContainerRule):
     """
 
     code = "PFL307"
+    hints = (LOOP, r"\bnot\s+in\b")
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"
     fix = Applicability.UNSAFE

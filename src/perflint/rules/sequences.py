@@ -11,7 +11,7 @@ import libcst.matchers as m
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
-from perflint.rule import Rule, register
+from perflint.rule import LOOP, Rule, register
 
 # -- helpers shared by the rules of this module ------------------------------------------
 
@@ -171,6 +171,7 @@ class SortedForMinMax(Rule):
     """
 
     code = "PFL308"
+    hints = (r"\bsorted\b",)
     name = "sorted-for-min-max"
     message = "use `min()`/`max()` or `heapq.nsmallest()`/`nlargest()` instead of sorting to take the extremes"
     fix = Applicability.UNSAFE
@@ -325,6 +326,7 @@ class ManualPriorityQueue(Rule):
     """
 
     code = "PFL309"
+    hints = (r"\bwhile\b",)
     name = "manual-priority-queue"
     message = "use `heapq` (heappush/heappop) instead of finding and removing the smallest item each turn"
     bad = (
@@ -463,6 +465,7 @@ class InDictKeys(Rule):
     """
 
     code = "PFL310"
+    hints = (r"\bkeys\b",)
     name = "in-dict-keys"
     message = "use `key in dict` instead of `key in dict.keys()`"
     fix = Applicability.SAFE
@@ -571,6 +574,7 @@ class FirstElementCopy(Rule):
     """
 
     code = "PFL311"
+    hints = (r"\[\s*0\s*\]",)
     name = "first-element-copy"
     message = "use `next(iter(x))` instead of copying `x` into a list to take its first element"
     fix = Applicability.UNSAFE
@@ -685,6 +689,7 @@ class QuadraticListSum(Rule):
     """
 
     code = "PFL312"
+    hints = (r"\bsum\b",)
     name = "quadratic-list-sum"
     message = "use `list(itertools.chain.from_iterable(xs))` instead of `sum(xs, [])`"
     fix = Applicability.UNSAFE
@@ -818,6 +823,7 @@ class ListConcatInLoop(Rule):
     """
 
     code = "PFL313"
+    hints = (LOOP, r"\+")
     name = "list-concat-in-loop"
     message = "use `acc.append(v)` / `acc.extend(other)` instead of `acc = acc + ...` in a loop"
     fix = Applicability.UNSAFE
@@ -919,6 +925,7 @@ class SliceShiftInLoop(Rule):
     """
 
     code = "PFL314"
+    hints = (LOOP, r"\[")
     name = "slice-shift-in-loop"
     message = "shifting with `xs = xs[1:]` copies the rest each turn: keep an index or use a deque"
     bad = (

@@ -23,7 +23,7 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
-from perflint.rule import Rule, register
+from perflint.rule import LOOP, Rule, register
 
 LoopStatement = Union[cst.For, cst.While]
 Target = cst.BaseAssignTargetExpression
@@ -682,6 +682,9 @@ def _to_augmented(updated: cst.CSTNode) -> cst.CSTNode:
 class _AccumulatorRule(Rule):
     """Reports each accumulator once per loop, at its first addition."""
 
+    hints = (LOOP, r"\+")
+    reads_class = True  # attribute accumulators: what else the class assigns to them
+
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
         super().__init__(ctx, findings)
         self._reported: Set[Tuple[int, str]] = set()
@@ -1080,6 +1083,7 @@ class JoinGenerator(Rule):
     """
 
     code = "PFL204"
+    hints = (r"\bjoin\b", r"\bfor\b")
     name = "join-generator"
     message = "pass a list comprehension to `join`, not a generator expression"
     fix = Applicability.SAFE

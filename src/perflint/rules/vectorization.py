@@ -1,3 +1,817 @@
-"""PFL6xx: Python-level loops over NumPy arrays and pandas DataFrames."""
+"""PFL6xx: Python-level loops over NumPy arrays and pandas DataFrames.
+
+The analyzed code is never imported (NumPy and pandas need not be installed), so a name
+counts as an array or a DataFrame only when its own scope shows it: every binding of it
+is a call of a NumPy constructor (`np.array`, `np.zeros`, `np.arange`, `np.random.rand(n)`,
+...) or of `pd.DataFrame`/`pd.read_*`, under whatever name the module was imported as,
+or it is a parameter or variable annotated `np.ndarray`/`NDArray[...]`/`pd.DataFrame`.
+An unannotated parameter counts when the function body first rebinds it with such a
+call at its top level (`x = np.asarray(x)`) before the code in question.
+"""
 
 from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+from perflint import rewrite
+from perflint.analysis.context import FileContext, last_name
+from perflint.analysis.scope import Binding
+from perflint.model import Applicability, Bench, Edit, Example
+from perflint.rule import LOOP, Rule, register
+
+ARRAY = "array"
+FRAME = "frame"
+
+_NUMPY_MAKERS = frozenset(
+    {
+        "array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "copy",
+        "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
+        "arange", "linspace", "logspace", "geomspace", "eye", "identity", "diag", "tile",
+        "fromiter", "frombuffer", "fromstring", "fromfunction", "loadtxt", "genfromtxt",
+        "append", "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack",
+        "row_stack",
+    }
+)
+# numpy.random functions that return an array only when given a size: the position of
+# `size` among the positional arguments (None: always an array).
+_RANDOM_SIZE: Dict[str, Optional[int]] = {
+    "rand": 0, "randn": 0, "random": 0, "random_sample": 0, "ranf": 0, "sample": 0,
+    "standard_normal": 0, "randint": 2, "uniform": 2, "normal": 2, "choice": 1,
+    "permutation": None,
+}
+# pandas readers that do not return one DataFrame (or only with some arguments).
+_NOT_FRAME_READERS = frozenset({"read_pickle", "read_html", "read_spss", "read_sas", "read_hdf"})
+_READER_OPTIONS = frozenset({"chunksize", "iterator", "sheet_name", "typ"})
+_ACCUMULATORS = frozenset(
+    {"append", "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack", "row_stack"}
+)
+
+
+def _keywords(call: cst.Call) -> Set[str]:
+    return {a.keyword.value for a in call.args if a.keyword is not None}
+
+
+def _positional(call: cst.Call) -> List[cst.Arg]:
+    return [a for a in call.args if a.keyword is None and not a.star]
+
+
+def call_kind(ctx: FileContext, call: cst.Call) -> Optional[str]:
+    """ARRAY or FRAME if `call` visibly makes a NumPy array or a pandas DataFrame."""
+    if not isinstance(call.func, (cst.Name, cst.Attribute)):
+        return None
+    name = ctx.callee_name(call.func)
+    if name is None:
+        return None
+    module, _, rest = name.partition(".")
+    if module == "numpy":
+        if rest in _NUMPY_MAKERS:
+            return ARRAY
+        fn = rest[len("random."):] if rest.startswith("random.") else ""
+        if fn in _RANDOM_SIZE:
+            size = _RANDOM_SIZE[fn]
+            if size is None or len(_positional(call)) > size or "size" in _keywords(call):
+                return ARRAY
+        return None
+    if module == "pandas":
+        if rest in ("DataFrame", "concat", "merge"):
+            return FRAME
+        if rest.startswith("read_") and rest not in _NOT_FRAME_READERS:
+            return None if _keywords(call) & _READER_OPTIONS else FRAME
+    return None
+
+
+def _annotation_kind(ctx: FileContext, annotation: Optional[cst.Annotation]) -> Optional[str]:
+    if annotation is None:
+        return None
+    expr = annotation.annotation
+    if isinstance(expr, cst.Subscript):
+        expr = expr.value
+    name = ctx.qualified_name(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
+    if name in ("numpy.ndarray", "numpy.typing.NDArray"):
+        return ARRAY
+    return FRAME if name == "pandas.DataFrame" else None
+
+
+def _param(scope: cst.CSTNode, name: cst.CSTNode) -> Optional[cst.Param]:
+    params = getattr(scope, "params", None)
+    if not isinstance(params, cst.Parameters):
+        return None
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name is name:
+            return param
+    return None
+
+
+def _top_level_index(body: Sequence[cst.BaseStatement], node: Optional[cst.CSTNode]) -> int:
+    """Index of the statement of `body` that is or directly holds `node` (-1 if none)."""
+    for i, statement in enumerate(body):
+        if statement is node or (
+            isinstance(statement, cst.SimpleStatementLine) and any(s is node for s in statement.body)
+        ):
+            return i
+    return -1
+
+
+def _is_self_append(binding: Binding) -> bool:
+    """`df = df.append(...)`: the value keeps what the name already was."""
+    value = binding.value
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "append"
+        and isinstance(value.func.value, cst.Name)
+        and value.func.value.value == binding.name
+    )
+
+
+def name_kind(ctx: FileContext, name: str) -> Optional[str]:
+    """ARRAY or FRAME if every binding of `name` in the current scope shows it is one."""
+    scopes = ctx.scopes()
+    if not scopes:
+        return None
+    scope = scopes[0]
+    facts = ctx.facts(scope)
+    found = facts.bindings.get(name)
+    if not found or facts.is_shared(name):
+        return None
+    kinds: Set[Optional[str]] = set()
+    plain_params: List[Binding] = []
+    makers: List[Binding] = []
+    for binding in found:
+        if binding.kind == "augassign" or (binding.kind == "assign" and _is_self_append(binding)):
+            continue
+        if binding.kind in ("assign", "annassign") and isinstance(binding.value, cst.Call):
+            kinds.add(call_kind(ctx, binding.value))
+            makers.append(binding)
+        elif binding.kind == "annassign" and isinstance(binding.statement, cst.AnnAssign):
+            kinds.add(_annotation_kind(ctx, binding.statement.annotation))
+        elif binding.kind == "param":
+            param = _param(scope, binding.node)
+            kind = _annotation_kind(ctx, param.annotation) if param is not None else None
+            if kind is None:
+                plain_params.append(binding)
+            else:
+                kinds.add(kind)
+        else:
+            return None
+    if len(kinds) != 1 or None in kinds:
+        return None
+    if plain_params and not _rebound_first(ctx, scope, makers):
+        return None
+    return kinds.pop()
+
+
+def _rebound_first(ctx: FileContext, scope: cst.CSTNode, makers: List[Binding]) -> bool:
+    """Whether a maker call rebinds the parameter at the top of the function body before
+    the statement being analyzed (`x = np.asarray(x)` first thing in the body)."""
+    body = getattr(scope, "body", None)
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    here = next((n for n in ctx.ancestors if any(n is s for s in body.body)), None)
+    current = _top_level_index(body.body, here)
+    return current >= 0 and any(0 <= _top_level_index(body.body, b.statement) < current for b in makers)
+
+
+def expr_kind(ctx: FileContext, expr: cst.BaseExpression) -> Optional[str]:
+    if isinstance(expr, cst.Name):
+        return name_kind(ctx, expr.value)
+    if isinstance(expr, cst.Call):
+        return call_kind(ctx, expr)
+    return None
+
+
+# -- PFL601 -------------------------------------------------------------------------------
+
+_COMPARISONS = (
+    cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal, cst.NotEqual
+)
+_REDUCTIONS = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign)
+
+
+class _Elementwise:
+    """Checks that a loop body is whole-array arithmetic written one element at a time.
+
+    Allowed: numbers, loop-invariant names and attributes that are not known arrays (a
+    whole array in the body makes each iteration a vector operation, not an element
+    one), the loop's elements, `a[i]` for an array `a` and the loop index `i`,
+    arithmetic, comparisons, conditional expressions and calls of `math`/`numpy`
+    functions on such values. Statements:
+    `t = E`, `out[i] = E`, `out[i] op= E`, `acc += E` (a reduction) and `out.append(E)`.
+    Anything carried from one iteration to the next (a temporary read before it is set, an
+    accumulator read in the body, `a[i - 1]`) makes it sequential: not flagged.
+    """
+
+    def __init__(self, ctx: FileContext, index: Optional[str], elements: Set[str]) -> None:
+        self.ctx = ctx
+        self.index = index
+        self.elements = set(elements)  # the loop's own elements
+        self.values = set(elements)  # names holding per-element values (elements, temporaries)
+        self.blocked: Set[str] = set()  # names that must not be read (carried across iterations)
+        self.touched = False  # saw an element of an array
+        self._arrays: Dict[str, bool] = {}
+
+    def _is_array(self, name: str) -> bool:
+        if name not in self._arrays:
+            self._arrays[name] = name_kind(self.ctx, name) == ARRAY
+        return self._arrays[name]
+
+    def _indexed(self, node: cst.Subscript) -> Optional[str]:
+        """`a` if `node` is `a[i]` with the loop index `i`."""
+        if self.index is None or not isinstance(node.value, cst.Name) or len(node.slice) != 1:
+            return None
+        sl = node.slice[0].slice
+        if isinstance(sl, cst.Index) and isinstance(sl.value, cst.Name) and sl.value.value == self.index:
+            return node.value.value
+        return None
+
+    def expr(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+            return True
+        if isinstance(node, cst.Name):
+            if node.value in self.blocked:
+                return False
+            self.touched |= node.value in self.elements
+            return node.value in self.values or node.value == self.index or not self._is_array(node.value)
+        if isinstance(node, cst.Attribute):
+            base = node.value
+            if not isinstance(base, cst.Name) or base.value in self.blocked | self.values:
+                return False
+            return not self._is_array(base.value)
+        if isinstance(node, cst.Subscript):
+            array = self._indexed(node)
+            if array is None or array in self.blocked or not self._is_array(array):
+                return False
+            self.touched = True
+            return True
+        if isinstance(node, cst.BinaryOperation):
+            matrix = isinstance(node.operator, cst.MatrixMultiply)
+            return not matrix and self.expr(node.left) and self.expr(node.right)
+        if isinstance(node, cst.UnaryOperation):
+            return not isinstance(node.operator, cst.Not) and self.expr(node.expression)
+        if isinstance(node, cst.Comparison):
+            return self.expr(node.left) and all(
+                isinstance(t.operator, _COMPARISONS) and self.expr(t.comparator) for t in node.comparisons
+            )
+        if isinstance(node, cst.IfExp):
+            return self.expr(node.test) and self.expr(node.body) and self.expr(node.orelse)
+        if isinstance(node, cst.Call):
+            return self._call(node)
+        return False
+
+    def _call(self, node: cst.Call) -> bool:
+        if not node.args or any(a.keyword is not None or a.star for a in node.args):
+            return False
+        if not isinstance(node.func, (cst.Name, cst.Attribute)):
+            return False
+        if isinstance(node.func, cst.Name) and node.func.value == "abs":
+            if self.ctx.bindings("abs")[0] is not None:
+                return False
+        else:
+            name = self.ctx.callee_name(node.func) or ""
+            if not name.startswith(("math.", "numpy.")):
+                return False
+        return all(self.expr(a.value) for a in node.args)
+
+    def body(self, statements: Sequence[cst.BaseStatement]) -> bool:
+        smalls: List[cst.BaseSmallStatement] = []
+        for line in statements:
+            if not isinstance(line, cst.SimpleStatementLine):
+                return False
+            smalls.extend(line.body)
+        assigned = [s.targets[0].target for s in smalls if isinstance(s, cst.Assign) and len(s.targets) == 1]
+        self.blocked |= {t.value for t in assigned if isinstance(t, cst.Name)}
+        augmented = [s.target for s in smalls if isinstance(s, cst.AugAssign)]
+        self.blocked |= {t.value for t in augmented if isinstance(t, cst.Name)}
+        if self.blocked & (self.values | {self.index}):
+            return False
+        return all(self._statement(s) for s in smalls) and self.touched
+
+    def _statement(self, node: cst.BaseSmallStatement) -> bool:
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if not self.expr(node.value):
+                return False
+            if isinstance(target, cst.Name):  # a temporary: readable from here on
+                self.blocked.discard(target.value)
+                self.values.add(target.value)
+                return True
+            return isinstance(target, cst.Subscript) and self._target(target)
+        if isinstance(node, cst.AugAssign):
+            if isinstance(node.target, cst.Name):
+                return isinstance(node.operator, _REDUCTIONS) and self.expr(node.value)
+            target = node.target
+            return isinstance(target, cst.Subscript) and self._target(target) and self.expr(node.value)
+        if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+            call = node.value
+            return (
+                isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "append"
+                and isinstance(call.func.value, cst.Name)
+                and call.func.value.value not in self.values | self.blocked
+                and len(call.args) == 1
+                and call.args[0].keyword is None
+                and not call.args[0].star
+                and self.expr(call.args[0].value)
+            )
+        return False
+
+    def _target(self, node: cst.Subscript) -> bool:
+        """`out[i] = ...`: a store at the loop index into a name that is not read."""
+        if self.index is None or not isinstance(node.value, cst.Name) or len(node.slice) != 1:
+            return False
+        sl = node.slice[0].slice
+        return (
+            isinstance(sl, cst.Index)
+            and isinstance(sl.value, cst.Name)
+            and sl.value.value == self.index
+            and node.value.value not in self.values | {self.index}
+        )
+
+
+def _names(target: cst.BaseExpression) -> Optional[List[str]]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        names = [e.value.value for e in target.elements if isinstance(e.value, cst.Name)]
+        return names if len(names) == len(target.elements) else None
+    return None
+
+
+def _builtin_call(ctx: FileContext, node: cst.BaseExpression, names: Tuple[str, ...]) -> Optional[cst.Call]:
+    """`node` if it is a call of one of the builtins `names` (not shadowed)."""
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value in names
+        and all(a.keyword is None and not a.star for a in node.args)
+        and ctx.bindings(node.func.value)[0] is None
+    ):
+        return node
+    return None
+
+
+def _iteration(
+    ctx: FileContext, target: cst.BaseExpression, iterable: cst.BaseExpression
+) -> Optional[_Elementwise]:
+    """The checker for a loop `for target in iterable` over arrays, if it is one."""
+    names = _names(target)
+    if names is None:
+        return None
+    call = _builtin_call(ctx, iterable, ("range", "zip", "enumerate"))
+    if call is None:
+        if len(names) == 1 and expr_kind(ctx, iterable) == ARRAY:
+            return _Elementwise(ctx, None, set(names))
+        return None
+    func = call.func.value  # type: ignore[attr-defined]
+    args = [a.value for a in call.args]
+    if func == "range" and len(args) == 1 and len(names) == 1:
+        return _Elementwise(ctx, names[0], set())
+    if func == "enumerate" and len(args) == 1 and len(names) == 2 and expr_kind(ctx, args[0]) == ARRAY:
+        return _Elementwise(ctx, names[0], {names[1]})
+    if func == "zip" and len(args) == len(names) > 1 and all(expr_kind(ctx, a) == ARRAY for a in args):
+        return _Elementwise(ctx, None, set(names))
+    return None
+
+
+Comprehension = Union[cst.ListComp, cst.SetComp, cst.GeneratorExp]
+
+
+@register
+class ElementwiseLoopOverArray(Rule):
+    """A Python loop over a NumPy array boxes every element into a Python object and runs
+    the arithmetic in the interpreter. The same operation on the whole array runs in C
+    (`a * b`, `arr.sum()`, `np.sqrt(arr)`, `np.where(...)`): measured on 10,000 floats,
+    `[a[i] * b[i] for i in range(len(a))]` is about 400 times slower than `a * b`, and
+    still 11 times slower than `(a * b).tolist()` when a list is what is needed.
+
+    Flagged only when the loop body is plain arithmetic on elements of arrays the scope
+    shows (no carried state such as `out[i - 1]` or a running value read in the body), so
+    the vectorized form exists. No fix: the right spelling depends on shapes and dtypes.
+    """
+
+    code = "PFL601"
+    hints = (LOOP,)
+    file_hints = (r"\b(?:numpy|pandas)\b",)
+    name = "elementwise-loop-over-array"
+    message = "element-by-element loop over a NumPy array: use a vectorized expression"
+    bad = (
+        Example(
+            "import numpy as np\n\ndef f(n):\n    a = np.arange(n)\n    b = np.ones(n)\n"
+            "    return [a[i] * b[i] for i in range(len(a))]\n"
+        ),
+        Example(
+            "import numpy as np\n\ndef f(arr: np.ndarray):\n    total = 0\n    for x in arr:\n"
+            "        total += x\n    return total\n"
+        ),
+        Example(
+            "import numpy\n\ndef f(x, y):\n    x = numpy.asarray(x)\n    y = numpy.asarray(y)\n"
+            "    out = numpy.empty(len(x))\n    for i in range(len(x)):\n        d = x[i] - y[i]\n"
+            "        out[i] = d * d\n    return out\n"
+        ),
+        Example(
+            "from numpy import linspace\nimport math\n\ndef f():\n    xs = linspace(0, 1, 100)\n"
+            "    ys = linspace(1, 2, 100)\n    return [math.sqrt(x * y) for x, y in zip(xs, ys)]\n"
+        ),
+    )
+    good = (
+        # Not known to be an array: a parameter without annotation, a list.
+        "def f(a, b):\n    return [a[i] * b[i] for i in range(len(a))]\n",
+        "import numpy as np\n\ndef f(n):\n    a = [0.5] * n\n    return [x * 2 for x in a]\n",
+        # Carried from one iteration to the next: a recurrence, a running value.
+        "import numpy as np\n\ndef f(n):\n    a = np.zeros(n)\n    for i in range(len(a)):\n"
+        "        a[i] = a[i - 1] * 0.5 + 1\n    return a\n",
+        "import numpy as np\n\ndef f(n):\n    a = np.ones(n)\n    out = np.empty(n)\n    acc = 0.0\n"
+        "    for i in range(n):\n        acc += a[i]\n        out[i] = acc\n    return out\n",
+        "import numpy as np\n\ndef f(n):\n    a = np.ones(n)\n    y = 0.0\n    for x in a:\n"
+        "        y = y * 0.9 + x\n    return y\n",
+        # Not arithmetic: calls of arbitrary functions, control flow, a bare copy.
+        "import numpy as np\n\ndef f(g, n):\n    a = np.ones(n)\n    return [g(x) for x in a]\n",
+        "import numpy as np\n\ndef f(n):\n    a = np.ones(n)\n    for x in a:\n        if x > 1:\n"
+        "            break\n",
+        "import numpy as np\n\ndef f(n):\n    a = np.ones(n)\n    return [x for x in a]\n",
+        # Rebound to something else in the scope; the name is numpy only by coincidence.
+        "import numpy as np\n\ndef f(n):\n    a = np.ones(n)\n    a = a.tolist()\n"
+        "    return [x * 2 for x in a]\n",
+        "def f(np, n):\n    a = np.ones(n)\n    return [x * 2 for x in a]\n",
+        # Each iteration is a vector operation (a whole array in the body), or touches no
+        # element at all: not an element-by-element loop.
+        "import numpy as np\n\ndef f(n):\n    t = np.linspace(0, 1, n)\n    w = np.ones(3)\n"
+        "    out = np.empty(n)\n    for i in range(n):\n        out[i] = np.sum(t[i] * w)\n    return out\n",
+        "import numpy as np\n\ndef f(groups, n, h):\n    rows = np.empty((n, len(groups)))\n"
+        "    for g in range(n):\n        e = np.equal(g, groups)\n        rows[g] = h * e\n    return rows\n",
+        # The parameter is rebound only inside a branch.
+        "import numpy as np\n\ndef f(x, flag):\n    if flag:\n        x = np.asarray(x)\n"
+        "    return [v * 2 for v in x]\n",
+    )
+    bench = Bench(
+        setup="import numpy as np\na = np.arange(N, dtype=float)\nb = np.arange(N, dtype=float) / 2",
+        before="def run():\n    return [a[i] * b[i] for i in range(len(a))]",
+        after="def run():\n    return (a * b).tolist()",
+        requires=("numpy",),
+    )
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is not None or node.orelse is not None:
+            return
+        checker = _iteration(self.ctx, node.target, node.iter)
+        if checker is not None and isinstance(node.body, cst.IndentedBlock) and checker.body(node.body.body):
+            self.report(node)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._comprehension(node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._comprehension(node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._comprehension(node)
+
+    def _comprehension(self, node: Comprehension) -> None:
+        loop = node.for_in
+        if loop.inner_for_in is not None or loop.asynchronous is not None:
+            return
+        checker = _iteration(self.ctx, loop.target, loop.iter)
+        if checker is None:
+            return
+        elt_is_element = isinstance(node.elt, cst.Name) and node.elt.value in checker.values
+        if elt_is_element and not loop.ifs:
+            return  # a plain copy (`list(arr)`), not arithmetic
+        if all(checker.expr(test.test) for test in loop.ifs) and checker.expr(node.elt) and checker.touched:
+            self.report(node)
+
+
+# -- PFL602 / PFL604 ----------------------------------------------------------------------
+
+
+def _accumulated(call: cst.Call, name: str, self_first: bool) -> bool:
+    """Whether `call` is `f(name, ...)` (self_first) or `f([..., name, ...], ...)`."""
+    if not call.args or call.args[0].keyword is not None or call.args[0].star:
+        return False
+    first = call.args[0].value
+    if self_first:
+        return isinstance(first, cst.Name) and first.value == name
+    return isinstance(first, (cst.List, cst.Tuple)) and any(
+        isinstance(e.value, cst.Name) and e.value.value == name for e in first.elements
+    )
+
+
+def _reset_in_loop(ctx: FileContext, name: str, assign: cst.Assign) -> bool:
+    """Whether `name` is set afresh inside the innermost loop too (then nothing grows)."""
+    loop = ctx.loops()[0]
+    scope = ctx.scopes()[0]
+    for binding in ctx.facts(scope).bindings_in(name, loop):
+        value = binding.value
+        grows = binding.kind == "assign" and isinstance(value, cst.Call) and _is_growth(value, name)
+        if binding.statement is not assign and not grows:
+            return True
+    return False
+
+
+def _is_growth(call: cst.Call, name: str) -> bool:
+    """`np.append(name, ...)`, `np.concatenate([name, ...])`, `pd.concat([name, ...])`, by
+    shape only (the caller checks what the function is)."""
+    attr = last_name(call.func)
+    if attr == "append":
+        return _accumulated(call, name, True) or _is_self_append_call(call, name)
+    return attr in _ACCUMULATORS | {"concat"} and _accumulated(call, name, False)
+
+
+def _is_self_append_call(call: cst.Call, name: str) -> bool:
+    return (
+        isinstance(call.func, cst.Attribute)
+        and isinstance(call.func.value, cst.Name)
+        and call.func.value.value == name
+    )
+
+
+def _growth_target(node: cst.Assign) -> Optional[Tuple[str, cst.Call]]:
+    """(`x`, call) for `x = call(...)` where the call grows `x` by its shape."""
+    if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        return None
+    name = node.targets[0].target.value
+    if isinstance(node.value, cst.Call) and _is_growth(node.value, name):
+        return name, node.value
+    return None
+
+
+@register
+class ArrayAppendInLoop(Rule):
+    """NumPy arrays have a fixed size: `np.append`, `np.concatenate`, `np.vstack` and
+    `np.hstack` allocate a new array and copy everything collected so far, so growing an
+    array in a loop is quadratic: about 40 times slower than a list and one `np.array`
+    at 10,000 items (measured), and the gap grows with the count. Collect the pieces in
+    a list and combine them once after the loop (`np.array(items)`,
+    `np.concatenate(chunks)`), or preallocate and fill.
+    """
+
+    code = "PFL602"
+    hints = (LOOP,)
+    file_hints = (r"\bnumpy\b",)
+    name = "array-append-in-loop"
+    message = "growing a NumPy array in a loop copies it every time: collect a list, combine once"
+    bad = (
+        Example(
+            "import numpy as np\n\ndef f(xs):\n    out = np.empty(0)\n    for x in xs:\n"
+            "        out = np.append(out, x * 2)\n    return out\n"
+        ),
+        Example(
+            "import numpy\n\ndef f(blocks):\n    acc = numpy.zeros((0, 3))\n    for b in blocks:\n"
+            "        acc = numpy.vstack([acc, b])\n    return acc\n"
+        ),
+        Example(
+            "from numpy import concatenate\n\ndef f(acc, chunks):\n    while chunks:\n"
+            "        acc = concatenate((acc, chunks.pop()))\n    return acc\n"
+        ),
+    )
+    good = (
+        "import numpy as np\n\ndef f(xs):\n    return np.array([x * 2 for x in xs])\n",
+        # Once, not in a loop; at module level; a list's append.
+        "import numpy as np\n\ndef f(a, b):\n    return np.append(a, b)\n",
+        "import numpy as np\nout = np.empty(0)\nfor x in range(3):\n    out = np.append(out, x)\n",
+        "def f(xs):\n    out = []\n    for x in xs:\n        out = out + [x]\n    return out\n",
+        # Set afresh in each iteration: nothing accumulates.
+        "import numpy as np\n\ndef f(rows):\n    for r in rows:\n        v = np.zeros(2)\n"
+        "        v = np.append(v, r)\n        print(v)\n",
+        # A different target, and np only by coincidence.
+        "import numpy as np\n\ndef f(a, xs):\n    for x in xs:\n        b = np.append(a, x)\n"
+        "        print(b)\n",
+        "def f(np, a, xs):\n    for x in xs:\n        a = np.append(a, x)\n    return a\n",
+    )
+    bench = Bench(
+        setup="import numpy as np",
+        before="def run():\n    out = np.empty(0)\n    for i in range(N):\n        out = np.append(out, i)\n"
+        "    return out.tolist()",
+        after="def run():\n    items = []\n    for i in range(N):\n        items.append(i)\n"
+        "    return np.array(items, dtype=float).tolist()",
+        requires=("numpy",),
+    )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        found = _growth_target(node)
+        if found is None or _is_self_append_call(found[1], found[0]):
+            return
+        name, call = found
+        qualified = self.ctx.callee_name(call.func) or ""  # type: ignore[arg-type]
+        if not qualified.startswith("numpy.") or qualified[len("numpy."):] not in _ACCUMULATORS:
+            return
+        if self.ctx.in_function_loop() and not _reset_in_loop(self.ctx, name, node):
+            self.report(node)
+
+
+@register
+class DataframeIterrows(Rule):
+    """`df.iterrows()` builds a pandas Series (with its index and dtype checks) for every
+    row, and `df.apply(f, axis=1)` does the same to call `f`: both run at Python speed
+    and usually cost microseconds per row. Use column arithmetic (`df["a"] * df["b"]`,
+    `np.where`, `.map`), or `df.itertuples()` when a loop is really needed (it keeps
+    the row values' types too). `perflint bench PFL603` times the pair where pandas is
+    installed.
+    """
+
+    code = "PFL603"
+    hints = (r"\b(?:iterrows|apply)\b",)
+    file_hints = (r"\bpandas\b",)
+    name = "dataframe-iterrows"
+    message = "row-by-row DataFrame loop: vectorize over columns, or use itertuples()"
+    bad = (
+        Example(
+            "import pandas as pd\n\ndef f(path):\n    df = pd.read_csv(path)\n    total = 0\n"
+            "    for _, row in df.iterrows():\n        total += row['a'] * row['b']\n    return total\n"
+        ),
+        Example(
+            "import pandas\n\ndef f(df: pandas.DataFrame):\n"
+            "    return df.apply(lambda r: r.a + r.b, axis=1)\n"
+        ),
+        Example(
+            "import pandas as pd\n\ndef f(data):\n    return [r for _, r in pd.DataFrame(data).iterrows()]\n"
+        ),
+    )
+    good = (
+        "import pandas as pd\n\ndef f(df: pd.DataFrame):\n    return (df['a'] * df['b']).sum()\n",
+        "import pandas as pd\n\ndef f(df: pd.DataFrame):\n    return [r.a for r in df.itertuples()]\n",
+        # Column-wise apply; a frame not visible as one; one row only; a chunked reader.
+        "import pandas as pd\n\ndef f(df: pd.DataFrame):\n    return df.apply(sum, axis=0)\n",
+        "def f(df):\n    for _, row in df.iterrows():\n        print(row)\n",
+        "import pandas as pd\n\ndef f(df: pd.DataFrame):\n    return next(df.iterrows())\n",
+        "import pandas as pd\n\ndef f(p):\n    for chunk in pd.read_csv(p, chunksize=100):\n"
+        "        chunk.apply(sum, axis=1)\n",
+    )
+    bench = Bench(
+        setup="import pandas as pd\ndf = pd.DataFrame({'a': range(N), 'b': range(N)})",
+        before="def run():\n    return int(sum(row['a'] * row['b'] for _, row in df.iterrows()))",
+        after="def run():\n    return int((df['a'] * df['b']).sum())",
+        size=2_000,
+        requires=("pandas",),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in ("iterrows", "apply"):
+            return
+        if func.attr.value == "iterrows":
+            parent = self.ctx.parent()
+            if node.args or not isinstance(parent, (cst.For, cst.CompFor)) or parent.iter is not node:
+                return
+        elif not any(a.keyword and a.keyword.value == "axis" and _is_rows(a.value) for a in node.args):
+            return  # apply() on columns
+        if expr_kind(self.ctx, func.value) == FRAME:
+            self.report(node)
+
+
+def _is_rows(value: cst.BaseExpression) -> bool:
+    """`1` or `"columns"`: apply the function to each row."""
+    if isinstance(value, cst.Integer):
+        return value.value == "1"
+    return isinstance(value, cst.SimpleString) and value.evaluated_value == "columns"
+
+
+@register
+class DataframeConcatInLoop(Rule):
+    """`df = pd.concat([df, new])` (or `df = df.append(new)`, removed in pandas 2.0) in a
+    loop copies the whole frame collected so far at every step: quadratic time. Collect
+    the pieces in a list and call `pd.concat(pieces)` once after the loop. `perflint
+    bench PFL604` times the pair where pandas is installed.
+    """
+
+    code = "PFL604"
+    hints = (LOOP, r"\b(?:concat|append)\b")
+    file_hints = (r"\bpandas\b",)
+    name = "dataframe-concat-in-loop"
+    message = "concatenating onto a DataFrame in a loop copies it every time: concat a list once"
+    bad = (
+        Example(
+            "import pandas as pd\n\ndef f(paths):\n    df = pd.DataFrame()\n    for p in paths:\n"
+            "        df = pd.concat([df, pd.read_csv(p)], ignore_index=True)\n    return df\n"
+        ),
+        Example(
+            "import pandas as pd\n\ndef f(rows):\n    df = pd.DataFrame(columns=['a'])\n    for r in rows:\n"
+            "        df = df.append({'a': r}, ignore_index=True)\n    return df\n"
+        ),
+    )
+    good = (
+        "import pandas as pd\n\ndef f(paths):\n    return pd.concat([pd.read_csv(p) for p in paths])\n",
+        # A list's append; once, outside a loop; a fresh frame each iteration.
+        "def f(rows):\n    df = []\n    for r in rows:\n        df = df.append(r)\n",
+        "import pandas as pd\n\ndef f(a, b):\n    df = pd.DataFrame(a)\n    df = pd.concat([df, b])\n"
+        "    return df\n",
+        "import pandas as pd\n\ndef f(parts, extra):\n    for p in parts:\n        df = pd.DataFrame(p)\n"
+        "        df = pd.concat([df, extra])\n        print(df)\n",
+    )
+    bench = Bench(
+        setup="import pandas as pd",
+        before="def run():\n    df = pd.DataFrame({'a': [0]})\n    for i in range(1, N):\n"
+        "        df = pd.concat([df, pd.DataFrame({'a': [i]})], ignore_index=True)\n"
+        "    return df['a'].tolist()",
+        after="def run():\n    parts = [pd.DataFrame({'a': [i]}) for i in range(N)]\n"
+        "    return pd.concat(parts, ignore_index=True)['a'].tolist()",
+        size=1_000,
+        requires=("pandas",),
+    )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        found = _growth_target(node)
+        if found is None:
+            return
+        name, call = found
+        if _is_self_append_call(call, name):
+            if expr_kind(self.ctx, cst.Name(name)) != FRAME:
+                return
+        elif self.ctx.callee_name(call.func) != "pandas.concat":  # type: ignore[arg-type]
+            return
+        if self.ctx.in_function_loop() and not _reset_in_loop(self.ctx, name, node):
+            self.report(node)
+
+
+# -- PFL605 -------------------------------------------------------------------------------
+
+
+def _one_dimensional(ctx: FileContext, expr: cst.BaseExpression) -> bool:
+    """Whether `expr` is visibly a 1-D array (then `sum(a)` is `a.sum()`)."""
+    call: Optional[cst.BaseExpression] = expr
+    if isinstance(expr, cst.Name):
+        facts = ctx.facts(ctx.scopes()[0])
+        call = facts.sole_value(expr.value)
+    if not isinstance(call, cst.Call) or not isinstance(call.func, (cst.Name, cst.Attribute)):
+        return False
+    name = ctx.callee_name(call.func)
+    if name == "numpy.arange":
+        return True
+    args = [a.value for a in call.args]
+    if name in ("numpy.zeros", "numpy.ones", "numpy.empty") and args:
+        return isinstance(args[0], cst.Integer) or _builtin_call(ctx, args[0], ("len",)) is not None
+    if name == "numpy.array" and len(args) == 1 and isinstance(args[0], cst.List):
+        return all(isinstance(e.value, (cst.Integer, cst.Float)) for e in args[0].elements)
+    return False
+
+
+@register
+class BuiltinReductionOnArray(Rule):
+    """`sum(arr)`, `min(arr)`, `max(arr)`, `any(arr)` and `all(arr)` iterate the array in
+    Python, boxing every element; the array's own methods run in C (130-140 times faster
+    on 10,000 floats, measured).
+
+    The fix is unsafe because the results can differ: `sum` of a small integer dtype
+    overflows where `arr.sum()` widens to the platform integer, float32 sums round
+    differently (`arr.sum()` is pairwise), object arrays and 0-d arrays behave
+    differently (the builtins raise on 0-d arrays), `min`/`max` skip NaNs depending on
+    their position where `arr.min()`/`arr.max()` return NaN if any element is NaN, and
+    the results are NumPy scalars (`np.bool_`, not `bool`). For an array not visibly 1-D,
+    `sum(arr)` becomes `arr.sum(axis=0)`, which is what the builtin computes row by row.
+    """
+
+    code = "PFL605"
+    hints = (r"\b(?:sum|min|max|any|all)\b",)
+    file_hints = (r"\b(?:numpy|pandas)\b",)
+    name = "builtin-reduction-on-array"
+    message = "builtin reduction over a NumPy array: use the array's method (`arr.sum()`, `arr.max()`)"
+    fix = Applicability.UNSAFE
+    bad = (
+        Example(
+            "import numpy as np\n\ndef f(n):\n    a = np.arange(n)\n"
+            "    return sum(a), max(a), any(a > 2)\n",
+            "import numpy as np\n\ndef f(n):\n    a = np.arange(n)\n"
+            "    return a.sum(), a.max(), any(a > 2)\n",
+        ),
+        Example(
+            "import numpy as np\n\ndef f(m: np.ndarray):\n    return sum(m) + min(np.asarray(m))\n",
+            "import numpy as np\n\ndef f(m: np.ndarray):\n    return m.sum(axis=0) + np.asarray(m).min()\n",
+        ),
+    )
+    good = (
+        "def f(a):\n    return sum(a)\n",
+        "import numpy as np\n\ndef f(a):\n"
+        "    return sum(a, 10), max(a, key=abs), min(np.ones(3), default=0)\n",
+        "import numpy as np\n\ndef f(n):\n    a = np.arange(n)\n    a = list(a)\n    return sum(a)\n",
+        "import numpy as np\n\ndef sum(x):\n    return 0\n\ndef f(n):\n    return sum(np.arange(n))\n",
+        "import pandas as pd\n\ndef f(df: pd.DataFrame):\n    return sum(df)\n",
+    )
+    bench = Bench(
+        setup="import numpy as np\na = np.arange(N)",
+        before="def run():\n    return int(sum(a))",
+        after="def run():\n    return int(a.sum())",
+        requires=("numpy",),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if len(node.args) != 1 or _builtin_call(self.ctx, node, ("sum", "min", "max", "any", "all")) is None:
+            return
+        array = node.args[0].value
+        if not isinstance(array, (cst.Name, cst.Call)) or expr_kind(self.ctx, array) != ARRAY:
+            return
+        method = node.func.value  # type: ignore[attr-defined]
+        axis = "axis=0" if method == "sum" and not _one_dimensional(self.ctx, array) else ""
+        suffix = rewrite.expression(self.ctx, f"_.{method}({axis})")
+
+        def replace(updated: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(updated, cst.Call) and isinstance(suffix, cst.Call)
+            func = suffix.func
+            assert isinstance(func, cst.Attribute)
+            return suffix.with_changes(
+                func=func.with_changes(value=updated.args[0].value),
+                lpar=updated.lpar,
+                rpar=updated.rpar,
+            )
+
+        self.report(node, fix=self.make_fix(Edit(node, replace=replace)))
