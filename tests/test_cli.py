@@ -11,7 +11,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import FAST, SLOW, perflint, run_module, write
 
 SELECT = ("--select", "PFL310")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import FAST, SLOW, perflint, write
+
 from perflint.config import oldest_python
 
 QUEUE = '''def drain(items):

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import jsonschema
-
 from cli_helpers import FAST, SLOW, perflint, write
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

@@ -15,6 +15,7 @@ import itertools
 import json
 import platform
 import statistics
+import sys
 import timeit
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -123,6 +124,9 @@ def measure(rule: type[Rule], quick: bool = False) -> Outcome:
     missing = missing_modules(bench)
     if missing:
         return Outcome(rule, skipped="needs " + ", ".join(missing))
+    running = sys.version_info[:2]
+    if not rule.applies_to(running):  # its "after" may use what this Python lacks
+        return Outcome(rule, skipped=f"applies to {rule.availability}, not Python {running[0]}.{running[1]}")
     size = min(bench.size, QUICK_SIZE) if quick else bench.size
     min_time, repeats = (0.002, 1) if quick else (0.2, 5)
     timings = []

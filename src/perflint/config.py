@@ -19,8 +19,8 @@ from typing import Any
 
 import pathspec
 
-from perflint.discovery import SKIPPED_DIRS, Ignore
 from perflint.catalog import RULES, RuleInfo, Target
+from perflint.discovery import SKIPPED_DIRS, Ignore
 from perflint.selection import TARGET_VERSIONS, R, UnknownSelector, matching, parse_target, select
 
 if sys.version_info >= (3, 11):

@@ -293,8 +293,8 @@ def fix_source(
     locator = Locator(module, top_level_lines(module.code)) if remaining else Locator(module)
     # libcst does not reproduce every file byte for byte (`except (A, B) :` loses a space):
     # a file no fix was applied to is returned exactly as it came.
-    fixed = module.code if applied else source
-    return FixOutcome(fixed, applied, place(remaining, locator, path), module)
+    text = module.code if applied else source
+    return FixOutcome(text, applied, place(remaining, locator, path), module)
 
 
 def _try(module: cst.Module, fixes: Sequence[Fix], must_compile: bool) -> Optional[Tuple[cst.Module, int]]:

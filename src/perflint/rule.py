@@ -18,6 +18,7 @@ from perflint.analysis.context import FileContext
 from perflint.catalog import Target, in_range
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 
+
 class Rule:
     """Base class of all rules. Subclasses set the class attributes below."""
 

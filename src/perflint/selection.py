@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 class Selectable(Protocol):
     """A rule class or a catalog entry: what selection reads of a rule."""
 
-    code: str
-    name: str
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 R = TypeVar("R", bound=Selectable)

@@ -9,7 +9,6 @@ carrying a `__dict__` they do not need (PFL503).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
