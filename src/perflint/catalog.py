@@ -37,7 +37,7 @@ class RuleInfo:
 RULES: Tuple[RuleInfo, ...] = (
     RuleInfo('PFL101', 'module-attribute-in-loop', True, None, None),
     RuleInfo('PFL102', 'global-name-in-loop', False, None, None),
-    RuleInfo('PFL103', 'try-except-in-loop', True, None, None),
+    RuleInfo('PFL103', 'try-except-in-loop', True, None, (3, 11)),
     RuleInfo('PFL104', 'unnecessary-list-cast', True, None, None),
     RuleInfo('PFL105', 'dict-items-unused', True, None, None),
     RuleInfo('PFL106', 'range-len-index', True, None, None),

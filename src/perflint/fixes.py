@@ -12,22 +12,7 @@ from typing import Dict, Iterable, List, Sequence, Set, Union
 import libcst as cst
 
 from perflint.model import Edit, Fix
-
-
-class _SubtreeIds(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: Set[int] = set()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.ids.add(id(node))
-        return True
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
+from perflint.walk import subtree_ids
 
 
 def footprint(fix: Fix) -> Set[int]:
@@ -35,9 +20,7 @@ def footprint(fix: Fix) -> Set[int]:
     claimed: Set[int] = set()
     for edit in fix.edits:
         if edit.replaces_subtree:
-            collector = _SubtreeIds()
-            edit.node.visit(collector)
-            claimed |= collector.ids
+            claimed |= subtree_ids(edit.node)
         else:
             claimed.add(id(edit.node))
     return claimed

@@ -14,7 +14,8 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from perflint.analysis.loops import COMPREHENSION_TYPES, SCOPE_TYPES, enclosing_loops
+from perflint.analysis.loops import COMPREHENSION_TYPES, SCOPE_TYPES, START, LoopState, step
+from perflint.walk import Visitor, visit
 
 
 @dataclass(frozen=True)
@@ -89,40 +90,37 @@ class ScopeFacts:
 
 
 _STATEMENT_TYPES = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
-_NESTING_TYPES = SCOPE_TYPES + COMPREHENSION_TYPES
+_NESTING_TYPES = frozenset(SCOPE_TYPES + COMPREHENSION_TYPES)
 
 
-class _ScopeScanner(cst.CSTVisitor):
+class _ScopeScanner(Visitor):
     def __init__(self, facts: ScopeFacts, ancestors: Sequence[cst.CSTNode]) -> None:
-        super().__init__()
         self.facts = facts
         self.ancestors: List[cst.CSTNode] = list(ancestors)
         self.depth_root = len(self.ancestors)
         self.nested = 0
         self.binding_names: Set[int] = set()  # ids of Name nodes that are bound, not read
+        self.states: List[LoopState] = []  # loop state of each node on `ancestors` below the root
 
     # -- bookkeeping -----------------------------------------------------------------
     def on_visit(self, node: cst.CSTNode) -> bool:
+        parent = self.ancestors[-1] if len(self.ancestors) > self.depth_root else None
+        self.states.append(step(parent, node, self.states[-1]) if parent is not None else START)
         self.ancestors.append(node)
         descend = super().on_visit(node)  # a nested def binds its name in this scope
-        if len(self.ancestors) > self.depth_root + 1 and isinstance(node, _NESTING_TYPES):
+        if len(self.ancestors) > self.depth_root + 1 and type(node) in _NESTING_TYPES:
             self.nested += 1
         return descend
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        node = self.ancestors.pop()
-        if len(self.ancestors) > self.depth_root and isinstance(node, _NESTING_TYPES):
+    def on_leave(self, node: cst.CSTNode) -> None:
+        super().on_leave(node)
+        self.ancestors.pop()
+        self.states.pop()
+        if len(self.ancestors) > self.depth_root and type(node) in _NESTING_TYPES:
             self.nested -= 1
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
-
     def _loops(self) -> Tuple[cst.CSTNode, ...]:
-        return tuple(enclosing_loops(self.ancestors))
+        return self.states[-1][0]
 
     def _statement(self) -> Optional[cst.CSTNode]:
         for node in reversed(self.ancestors):
@@ -264,11 +262,11 @@ class _ScopeScanner(cst.CSTVisitor):
 
     # -- names that are not variables ----------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -311,5 +309,5 @@ def scan_scope(node: cst.CSTNode, ancestors: Sequence[cst.CSTNode]) -> ScopeFact
     """Scan one scope node. `ancestors` are the nodes above it (root first)."""
     facts = ScopeFacts(node)
     scanner = _ScopeScanner(facts, ancestors)
-    node.visit(scanner)
+    visit(node, scanner)
     return facts

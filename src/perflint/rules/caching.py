@@ -17,6 +17,7 @@ import libcst as cst
 from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
+from perflint.walk import Visitor, visit
 
 _CACHES = frozenset({"functools.cache", "functools.lru_cache"})
 # Methods Python makes static or class methods without a decorator.
@@ -63,7 +64,7 @@ def _annotation_names(annotation: cst.Annotation | None) -> set[str]:
     list, int)."""
     found: set[str] = set()
 
-    class Names(cst.CSTVisitor):
+    class Names(Visitor):
         def visit_Name(self, node: cst.Name) -> None:
             found.add(node.value)
 
@@ -71,7 +72,7 @@ def _annotation_names(annotation: cst.Annotation | None) -> set[str]:
             found.update(node.value.strip("'\"").replace("[", " ").replace("]", " ").replace(".", " ").split())
 
     if annotation is not None:
-        annotation.visit(Names())
+        visit(annotation, Names())
     return found
 
 
@@ -123,7 +124,7 @@ def _repeats(calls: Sequence[_SelfCall]) -> bool:
     return False
 
 
-class _RecursionScan(cst.CSTVisitor):
+class _RecursionScan(Visitor):
     """Reads one function body: its calls to itself and what makes it unfit for a cache.
 
     A self-call counts when its arguments are built from the parameters and constants
@@ -355,7 +356,7 @@ class MissingMemoization(Rule):
             return
         name = node.name.value
         scan = _RecursionScan(name, {p.name.value for p in params})
-        node.body.visit(scan)
+        visit(node.body, scan)
         if scan.unfit or not scan.returns_value or len(scan.calls) < 2:
             return
         if not _repeats(scan.calls):
@@ -452,7 +453,7 @@ class CacheOnMethod(Rule):
 _NEEDS_DICT = frozenset({"__dict__", "__weakref__", "weakref", "cached_property", "__setattr__", "setattr", "super"})
 
 
-class _ClassScan(cst.CSTVisitor):
+class _ClassScan(Visitor):
     """Fields of a dataclass body, attributes its methods set, names it mentions."""
 
     def __init__(self) -> None:
@@ -557,7 +558,7 @@ class DataclassWithoutSlots(Rule):
         if isinstance(call, cst.Call) and any(a.keyword is not None and a.keyword.value == "slots" for a in call.args):
             return
         scan = _ClassScan()
-        node.body.visit(scan)
+        visit(node.body, scan)
         if "__slots__" in scan.names:
             return
         safe = (

@@ -27,6 +27,7 @@ import libcst as cst
 from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
+from perflint.walk import Visitor, visit
 
 # Calls whose meaning depends on the function they run in (a comprehension is its own
 # function before 3.12).
@@ -122,7 +123,7 @@ def _is_identity(build: _Build) -> bool:
 
 
 # -- is the rewrite equivalent? -------------------------------------------------------
-class _LoopScan(cst.CSTVisitor):
+class _LoopScan(Visitor):
     """Names read in a loop, and whether it holds something a comprehension changes."""
 
     def __init__(self) -> None:
@@ -142,11 +143,11 @@ class _LoopScan(cst.CSTVisitor):
             self.blocked = True
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -190,7 +191,7 @@ def _rewritable(ctx: FileContext, build: _Build) -> bool:
     other loops that bind them again).
     """
     scan = _LoopScan()
-    build.loop.visit(scan)
+    visit(build.loop, scan)
     if scan.blocked or scan.names.count(build.receiver) != 1:
         return False
     names = _target_names(build.loop.target)
@@ -707,7 +708,7 @@ class ListComprehensionInAnyAll(Rule):
         if not isinstance(comp, cst.ListComp) or arg.keyword is not None or arg.star or comp.lpar:
             return
         scan = _LoopScan()
-        comp.visit(scan)
+        visit(comp, scan)
         if scan.blocked or not _is_builtin(self.ctx, func.value):
             return
         self.report(node, fix=self.make_fix(Edit(node, replace=_to_generator)))

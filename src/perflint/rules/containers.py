@@ -17,6 +17,7 @@ from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import LOOP, Rule, register
+from perflint.walk import Visitor, subtree_ids, visit
 
 # Builtins that read an argument without keeping or changing it.
 READING_BUILTINS = frozenset({
@@ -122,22 +123,10 @@ def _with_lines(lines: Sequence[cst.EmptyLine], before: bool = True):  # type: i
 
 def _names_in(node: cst.CSTNode) -> Set[int]:
     """Ids of every node in a subtree (to tell which uses sit inside it)."""
-    collector = _Ids()
-    node.visit(collector)
-    return collector.ids
+    return subtree_ids(node)
 
 
-class _Ids(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: Set[int] = set()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.ids.add(id(node))
-        return True
-
-
-class _NestedNames(cst.CSTVisitor):
+class _NestedNames(Visitor):
     """Names appearing in nested def/lambda/class bodies or bound by a comprehension: a
     use of such a name somewhere in the function may not be the function's variable."""
 
@@ -200,7 +189,7 @@ class _ContainerRule(Rule):
         names = self._nested.get(id(function))
         if names is None:
             collector = _NestedNames(function)
-            function.visit(collector)
+            visit(function, collector)
             names = self._nested[id(function)] = collector.names
         return name not in names
 
@@ -568,7 +557,7 @@ def _consumed_at_once(ancestors: Sequence[cst.CSTNode], index: int) -> bool:
     )
 
 
-class _GuardedAppends(cst.CSTVisitor):
+class _GuardedAppends(Visitor):
     """`seq.append(v)` calls sitting directly in `if v not in seq:`."""
 
     def __init__(self, name: str) -> None:
@@ -599,7 +588,7 @@ class _GuardedAppends(cst.CSTVisitor):
 
 def _guarded_appends(function: cst.FunctionDef, name: str) -> Set[int]:
     collector = _GuardedAppends(name)
-    function.visit(collector)
+    visit(function, collector)
     return collector.calls
 
 
@@ -1203,7 +1192,7 @@ def _default_pattern(node: cst.If, following: cst.BaseStatement) -> Optional[Tup
     return None
 
 
-class _DefaultPatterns(cst.CSTVisitor):
+class _DefaultPatterns(Visitor):
     """Every `if k not in NAME: NAME[k] = ...` + change of `NAME[k]` in a function."""
 
     def __init__(self, name: str) -> None:
@@ -1304,7 +1293,7 @@ class ManualDefaultdict(_ContainerRule):
         if not self._is_fresh_dict(facts.sole_value(name)) or not self._seen_only_here(function, name):
             return None
         collector = _DefaultPatterns(name)
-        function.visit(collector)
+        visit(function, collector)
         factories = {factory for _, _, factory in collector.found}
         if len(factories) != 1 or not self._is_builtin(next(iter(factories))):
             return None

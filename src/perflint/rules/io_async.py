@@ -12,6 +12,7 @@ from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.scope import Binding
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import LOOP, Rule, register
+from perflint.walk import Visitor, visit
 
 
 def _async_function(ctx: FileContext) -> Optional[cst.FunctionDef]:
@@ -36,7 +37,7 @@ def _target_names(target: cst.BaseExpression) -> Optional[Set[str]]:
     return None
 
 
-class _LoopBody(cst.CSTVisitor):
+class _LoopBody(Visitor):
     """What a loop body does that ties its iterations together (nested scopes skipped)."""
 
     def __init__(self) -> None:
@@ -59,7 +60,7 @@ class _LoopBody(cst.CSTVisitor):
 _OPAQUE = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.NamedExpr)
 
 
-class _Names(cst.CSTVisitor):
+class _Names(Visitor):
     """Names read by an expression (None for `names` if it holds a nested scope)."""
 
     def __init__(self) -> None:
@@ -71,11 +72,11 @@ class _Names(cst.CSTVisitor):
             self.names.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -164,9 +165,9 @@ class AwaitInLoop(Rule):
             return
         targets = _target_names(loop.target)
         body = _LoopBody()
-        loop.body.visit(body)
+        visit(loop.body, body)
         names = _Names()
-        call.visit(names)
+        visit(call, names)
         if targets is None or body.awaits != 1 or body.exits or names.names is None:
             return
         if not names.names & targets:

@@ -12,6 +12,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import LOOP, Rule, register
+from perflint.walk import Visitor, visit
 
 # -- helpers shared by the rules of this module ------------------------------------------
 
@@ -519,7 +520,7 @@ class InDictKeys(Rule):
 # -- PFL311 ------------------------------------------------------------------------------
 
 
-class _YieldFinder(cst.CSTVisitor):
+class _YieldFinder(Visitor):
     """Finds a `yield` of one function body (not of functions or classes nested in it)."""
 
     def __init__(self) -> None:
@@ -645,7 +646,7 @@ class FirstElementCopy(Rule):
         found = self._generators.get(id(function))
         if found is None:
             finder = _YieldFinder()
-            function.body.visit(finder)
+            visit(function.body, finder)
             found = self._generators[id(function)] = finder.found
         return found
 

@@ -24,6 +24,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import LOOP, Rule, register
+from perflint.walk import Visitor, visit
 
 LoopStatement = Union[cst.For, cst.While]
 Target = cst.BaseAssignTargetExpression
@@ -136,7 +137,7 @@ def _is_plain_target(expr: cst.BaseExpression) -> bool:
     return False
 
 
-class _Search(cst.CSTVisitor):
+class _Search(Visitor):
     """Whether a subtree holds a node matching a predicate (stops descending once found)."""
 
     def __init__(self, wanted: Callable[[cst.CSTNode], bool]) -> None:
@@ -149,17 +150,13 @@ class _Search(cst.CSTVisitor):
             self.found = True
         return not self.found
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
 
 
 def _contains(trees: Sequence[cst.CSTNode], wanted: Callable[[cst.CSTNode], bool]) -> bool:
     search = _Search(wanted)
     for tree in trees:
-        tree.visit(search)
+        visit(tree, search)
         if search.found:
             return True
     return False
@@ -394,7 +391,7 @@ def _index(ctx: FileContext, node: cst.CSTNode) -> int:
 _UNKNOWN = cst.Name("_")  # stands for a write whose value is not a literal
 
 
-class _Writes(cst.CSTVisitor):
+class _Writes(Visitor):
     """Every write to an attribute or item in a tree, keyed by the target's code."""
 
     def __init__(self, module: cst.Module) -> None:
@@ -477,7 +474,7 @@ class _SharedTargets:
         found = self._writes.get(id(tree))
         if found is None:
             found = self._writes[id(tree)] = _Writes(self.ctx.module)
-            tree.visit(found)
+            visit(tree, found)
         return found
 
     def find(self, node: cst.BaseSmallStatement) -> Optional[_Shared]:
@@ -574,7 +571,7 @@ def _is_str_defaultdict(ctx: FileContext, facts: ScopeFacts, target: Target) -> 
     )
 
 
-class _LoopBody(cst.CSTVisitor):
+class _LoopBody(Visitor):
     """What a loop does besides adding to `target`: other reads of the variables the
     target reads, calls that could read the target, and suspensions (yield, await)."""
 
@@ -605,7 +602,7 @@ class _LoopBody(cst.CSTVisitor):
             self.mentions.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        visit(node.value, self)
         return False
 
     def visit_Yield(self, node: cst.Yield) -> None:
@@ -647,7 +644,7 @@ def _shared_fix(rule: Rule, ctx: FileContext, found: _Shared) -> Optional[Fix]:
     if start.loop.orelse is not None:
         parts.append(start.loop.orelse)
     for part in parts:
-        part.visit(body)
+        visit(part, body)
     if not body.alone():
         return None
     target = found.target
