@@ -99,6 +99,8 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
 
     def matches(node: ast.stmt, reading_class: bool = False) -> bool:
         region = "".join(lines[_start(node) - 1 : node.end_lineno])
+        if "global" in region:  # it rebinds module names other code is judged by
+            return True
         name = getattr(node, "name", "")
         return any(rule.may_fire(region, name) for rule in candidates if rule.reads_class or not reading_class)
 
