@@ -22,12 +22,14 @@ from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import LOOP, Rule, register
+from perflint.walk import children
 
 _BLOCKS = (cst.IndentedBlock, cst.SimpleStatementSuite)
 _EXITS = (cst.Return, cst.Raise, cst.Break)
 _COLD = (cst.ExceptHandler, cst.Raise, cst.Assert, cst.Annotation)
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 _CONTAINERS = (cst.Element, cst.StarredElement, cst.Tuple, cst.List)
+_NESTED_SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 _DISPLAYS = (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp)
 
 # Builtins that read their argument without keeping or changing it.
@@ -159,8 +161,39 @@ def _worth_hoisting(ctx: FileContext, facts: ScopeFacts, loops: Sequence[cst.CST
         return False
     key = id(loops[0])
     if key not in io:
-        io[key] = _does_io(ctx, facts, loops[0])
+        io[key] = _does_io(ctx, facts, loops[0]) or not _calls_only_cheap(ctx, loops[0])
     return not io[key]
+
+
+def _calls_only_cheap(ctx: FileContext, loop: cst.CSTNode) -> bool:
+    """Whether every call in `loop` is of a builtin, a cheap module function or a method
+    of a plain local (`parts.append`, `line.strip`): a pass with nothing heavier in it,
+    where the lookup is a visible share. A function of the program or a method of `self`
+    may do anything (I/O, real work), next to which the lookup is noise."""
+    stack = list(children(loop))
+    while stack:
+        node = stack.pop()
+        if type(node) in _NESTED_SCOPES:
+            continue
+        if type(node) is cst.Call and not _cheap_callee(ctx, node.func):  # type: ignore[attr-defined]
+            return False
+        stack.extend(children(node))
+    return True
+
+
+def _cheap_callee(ctx: FileContext, func: cst.BaseExpression) -> bool:
+    parts = _chain(func)
+    if parts is None:
+        return False
+    root = parts[0]
+    if len(parts) == 1:
+        return _is_builtin(ctx, root)
+    module = ctx.imported_module(root) or ctx.imported_as(root)
+    if module is not None:
+        owner, function = ".".join([module, *parts[1:]]).rsplit(".", 1)
+        return owner in _CHEAP_MODULES or (owner in _PATH_MODULES and function in _PURE_PATH_FUNCTIONS)
+    scope, _ = ctx.bindings(root)
+    return len(parts) == 2 and root not in ("self", "cls") and isinstance(scope, (cst.FunctionDef, cst.Lambda))
 
 
 def _does_io(ctx: FileContext, facts: ScopeFacts, loop: cst.CSTNode) -> bool:
@@ -357,8 +390,10 @@ class ModuleAttributeInLoop(Rule):
     a few percent for `os.path.join`, and nothing measurable when the call does real
     work. So only calls of cheap functions are reported: C functions of `math`,
     `operator`, `struct`, `bisect`, `heapq`, `itertools`, `random`, ... and the string-only
-    `os.path` functions (`join`, `split`, `splitext`, ...), and not in loops that visibly
-    do I/O or system calls (`open`, `print`, `.write()`, `os.stat`, `shutil`, ...). Calls
+    `os.path` functions (`join`, `split`, `splitext`, ...), and only in loops that call
+    nothing heavier (builtins, such functions, methods of plain locals): not where the
+    loop also calls functions of the program or methods of `self`, or visibly does I/O
+    or system calls (`open`, `print`, `.write()`, `os.stat`, `shutil`, ...). Calls
     in `except` clauses, `raise` statements or blocks that leave the loop are not hot and
     are not reported. Before Python 3.12 a comprehension runs as a function of its own,
     where the hoisted local becomes a closure cell and the gain is gone, so lookups in
@@ -421,6 +456,9 @@ class ModuleAttributeInLoop(Rule):
         "import math\n\ndef f(xs):\n    setattr(math, 'floor', int)\n    for x in xs:\n        math.floor(x)\n",
         "def f(xs):\n    for x in xs:\n        math.sqrt(x)\n",  # not an import
         "import math\n\ndef f(xs):\n    g = lambda: [math.sqrt(x) for x in xs]\n    return g\n",
+        # the loop calls program code, next to which the lookup is noise
+        "import os\n\ndef f(self, names):\n    for name in names:\n        self.mkpath(os.path.join('d', name))\n",
+        "import math\nfrom stats import total\n\ndef f(xs):\n    for x in xs:\n        total(math.floor(x))\n",
     )
     bench = Bench(
         setup="import math\nxs = [float(i) for i in range(N)]",
