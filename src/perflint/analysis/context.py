@@ -53,6 +53,16 @@ class FileContext:
                 return None
         return None
 
+    def in_raise_or_assert(self) -> bool:
+        """Whether the node is part of a `raise` or `assert`: code that runs when something
+        has failed, never on a hot path."""
+        for node in reversed(self.ancestors):
+            if type(node) in (cst.Raise, cst.Assert):
+                return True
+            if type(node) is cst.SimpleStatementLine or isinstance(node, cst.BaseCompoundStatement):
+                return False
+        return False
+
     def in_function_loop(self) -> bool:
         """The hot spot most rules care about: a loop in a function body."""
         return self.function() is not None and bool(self.loops())

@@ -1074,8 +1074,9 @@ class JoinGenerator(Rule):
     generator into a list first; handing it a list comprehension skips the generator's
     per-item resume cost (1.9x faster at 1,000 items, measured). Same for `bytes.join`.
 
-    Not reported when the receiver is an imported module (`os.path.join`, `shlex.join`)
-    or the generator is asynchronous. The fix is safe: the comprehension computes the same
+    Not reported when the receiver is an imported module (`os.path.join`, `shlex.join`),
+    the generator is asynchronous, or the join builds the message of a `raise` or
+    `assert` (an error path is never hot). The fix is safe: the comprehension computes the same
     items in the same order.
     """
 
@@ -1108,6 +1109,7 @@ class JoinGenerator(Rule):
         "s = ''.join([x for x in y])\n",
         "s = ''.join(y)\n",
         "import os\np = os.path.join(x for x in y)\n",
+        "def f(bad):\n    raise ValueError(', '.join(repr(b) for b in bad))\n",  # an error path
         "import shlex\ncmd = shlex.join(a for a in args)\n",
         "async def f(y):\n    return ''.join(x async for x in y)\n",
         "s = ''.join((x for x in y), z)\n",
@@ -1134,6 +1136,8 @@ class JoinGenerator(Rule):
             comp = comp.inner_for_in
         if isinstance(func.value, (cst.Name, cst.Attribute)) and self.ctx.qualified_name(func.value) is not None:
             return
+        if self.ctx.in_raise_or_assert():
+            return  # an error message: never hot
         self.report(node, fix=self.make_fix(Edit(generator, replace=_as_list_comp)))
 
 
