@@ -1,6 +1,6 @@
 """Check that `perflint --fix` never breaks code, on a copy of a real corpus.
 
-    python scripts/fix_roundtrip.py [SOURCE_DIR] [--unsafe-fixes] [--keep DIR]
+    python scripts/fix_roundtrip.py [SOURCE_DIR] [--unsafe-fixes] [--select CODES] [--keep DIR]
 
 SOURCE_DIR defaults to the running interpreter's standard library; test packages,
 site-packages and caches are left out of the copy. The script fixes the copy, then checks
@@ -23,7 +23,7 @@ import time
 import tokenize
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 SKIP = shutil.ignore_patterns("site-packages", "__pycache__", "test", "tests", "idle_test", "*.pyc")
 
@@ -48,10 +48,12 @@ def _compiles(data: bytes, path: Path) -> bool:
     return True
 
 
-def _fix(root: Path, unsafe: bool) -> float:
-    command = [sys.executable, "-m", "perflint", "--fix", "--exit-zero", "--quiet", str(root)]
+def _fix(root: Path, unsafe: bool, select: Optional[str]) -> float:
+    command = [sys.executable, "-m", "perflint", "--fix", "--exit-zero", "--quiet", "--no-cache", str(root)]
     if unsafe:
         command.insert(4, "--unsafe-fixes")
+    if select:
+        command[4:4] = ["--select", select]
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
@@ -61,6 +63,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--unsafe-fixes", action="store_true")
+    parser.add_argument("--select", help="rules to run (default: the rules on by default)")
     parser.add_argument("--keep", type=Path, help="fix a copy in this directory and keep it")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="perflint-roundtrip-"))
@@ -69,7 +72,7 @@ def main() -> int:
         shutil.rmtree(corpus)
     shutil.copytree(args.source, corpus, ignore=SKIP, symlinks=True)
     before = _snapshot(corpus)
-    seconds = _fix(corpus, args.unsafe_fixes)
+    seconds = _fix(corpus, args.unsafe_fixes, args.select)
     after = _snapshot(corpus)
     changed = [p for p in before if after.get(p) != before[p]]
     broken: List[str] = []
@@ -80,7 +83,7 @@ def main() -> int:
         if lost:
             broken.append(f"lost comments in {path.relative_to(corpus)}: {sorted(lost)[:3]}")
     digest = hashlib.sha256(b"".join(after[p] for p in sorted(after))).hexdigest()
-    _fix(corpus, args.unsafe_fixes)
+    _fix(corpus, args.unsafe_fixes, args.select)
     again = _snapshot(corpus)
     unstable = [str(p.relative_to(corpus)) for p in again if again[p] != after.get(p)]
     broken += [f"second --fix changed: {p}" for p in unstable]
