@@ -27,7 +27,7 @@ def _found(text: str, rules: Sequence[Type[Rule]] = ALL, target: Tuple[int, int]
 
 def _without_triage(monkeypatch: pytest.MonkeyPatch, text: str, **kwargs: object) -> Found:
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "triage", lambda t, r: triage.Triage(t, triage.top_level_lines(t)))
+        patch.setattr(engine, "triage", lambda t, r: triage.Triage(t, triage.anchors(t), r))
         return _found(text, **kwargs)  # type: ignore[arg-type]
 
 

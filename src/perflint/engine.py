@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from perflint import noqa
 from perflint.analysis.context import FileContext
 from perflint.fixes import apply_fixes, non_overlapping
+from perflint.locate import Locator
 from perflint.model import Applicability, Diagnostic, Finding, Fix
 from perflint.rule import Rule, Target
-from perflint.triage import top_level_lines, triage
+from perflint.triage import Anchors, anchors, triage
 from perflint.walk import Callback, walk
 
 # libcst visits recursively; long implicitly joined strings (pydoc_data/topics.py) need
@@ -87,71 +87,6 @@ def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target) -> Lis
     return findings
 
 
-def _resolve_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    try:
-        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    except RecursionError:
-        raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
-
-
-class Locator:
-    """Positions of reported nodes, computed only where they are needed.
-
-    libcst computes positions by generating the code of the whole file (twice the cost
-    of parsing it). When the `ast` lines of the top-level statements are known (from
-    triage), only the statements holding findings are measured, each as a module of its
-    own, then shifted to the line its `ast` counterpart starts on.
-    """
-
-    def __init__(self, module: cst.Module, anchors: Optional[Sequence[int]] = None) -> None:
-        self.module = module
-        self._lines = self._statement_lines(module, anchors)
-        self._statements: Dict[int, Tuple[Mapping[cst.CSTNode, CodeRange], int]] = {}
-        self._whole: Optional[Mapping[cst.CSTNode, CodeRange]] = None
-
-    @staticmethod
-    def _statement_lines(module: cst.Module, anchors: Optional[Sequence[int]]) -> Optional[Dict[int, int]]:
-        """Line of each top-level libcst statement (one `ast` statement per small statement)."""
-        if anchors is None:
-            return None
-        lines: Dict[int, int] = {}
-        index = 0
-        for statement in module.body:
-            if index >= len(anchors):
-                return None
-            lines[id(statement)] = anchors[index]
-            index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-        return lines if index == len(anchors) else None
-
-    def range(self, finding: Finding) -> CodeRange:
-        top = finding.top
-        if self._lines is not None and top is not None and id(top) in self._lines:
-            positions, shift = self._statement(top)
-            where = positions.get(finding.node)
-            if where is not None:
-                return CodeRange(
-                    CodePosition(where.start.line + shift, where.start.column),
-                    CodePosition(where.end.line + shift, where.end.column),
-                )
-        if self._whole is None:
-            self._whole = _resolve_positions(self.module)
-        return self._whole[finding.node]
-
-    def _statement(self, top: cst.CSTNode) -> Tuple[Mapping[cst.CSTNode, CodeRange], int]:
-        cached = self._statements.get(id(top))
-        if cached is None:
-            alone = self.module.with_changes(body=[top], header=[], footer=[])
-            positions = _resolve_positions(alone)
-            anchor: cst.CSTNode = top
-            if isinstance(top, (cst.FunctionDef, cst.ClassDef)):
-                anchor = top.name
-            elif isinstance(top, cst.SimpleStatementLine):
-                anchor = top.body[0]
-            cached = (positions, self._lines[id(top)] - positions[anchor].start.line)  # type: ignore[index]
-            self._statements[id(top)] = cached
-        return cached
-
-
 def unsilenced(findings: List[Finding], locator: Locator, inline_noqa: bool) -> List[Finding]:
     """The findings no `# noqa` comment silences (so their fixes are not applied either)."""
     if not inline_noqa or not findings:
@@ -187,7 +122,7 @@ def check(
     if reduced.text is None:
         return None, []
     module = parse(reduced.text)
-    return module, diagnose(module, path, rules, target, inline_noqa, reduced.anchors)
+    return module, diagnose(module, path, reduced.rules, target, inline_noqa, reduced.anchors)
 
 
 def check_source(
@@ -203,14 +138,17 @@ def diagnose(
     rules: Sequence[Type[Rule]],
     target: Target,
     inline_noqa: bool = False,
-    anchors: Optional[Sequence[int]] = None,
+    starts: Optional[Anchors] = None,
 ) -> List[Diagnostic]:
     """Diagnostics for a parsed file (whose fixes can then be applied to `module`)."""
     findings = find(module, rules, target)
     if not findings:
         return []
-    locator = Locator(module, anchors)
-    return place(unsilenced(findings, locator, inline_noqa), locator, path)
+    locator = Locator(module, starts)
+    try:
+        return place(unsilenced(findings, locator, inline_noqa), locator, path)
+    except RecursionError:
+        raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
 
 
 def allowed_applicabilities(unsafe: bool) -> FrozenSet[Applicability]:
@@ -290,7 +228,7 @@ def fix_source(
         skipped = set()
         findings = current(module)
     remaining = [replace(f, fix=None) if i in skipped else f for i, f in enumerate(findings)]
-    locator = Locator(module, top_level_lines(module.code)) if remaining else Locator(module)
+    locator = Locator(module, anchors(module.code)) if remaining else Locator(module)
     # libcst does not reproduce every file byte for byte (`except (A, B) :` loses a space):
     # a file no fix was applied to is returned exactly as it came.
     text = module.code if applied else source

@@ -65,6 +65,7 @@ class Finding:
     node: cst.CSTNode
     fix: Optional[Fix] = None
     top: Optional[cst.CSTNode] = None  # the top-level statement holding `node`, if known
+    member: Optional[cst.CSTNode] = None  # and the statement of its class body, if any
 
 
 @dataclass(frozen=True)

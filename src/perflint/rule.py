@@ -81,7 +81,8 @@ class Rule:
     ) -> None:
         ancestors = self.ctx.ancestors
         top = ancestors[1] if len(ancestors) > 1 else None
-        self._findings.append(Finding(self.code, self.name, message or self.message, node, fix, top))
+        member = ancestors[3] if len(ancestors) > 3 and type(top) is cst.ClassDef else None
+        self._findings.append(Finding(self.code, self.name, message or self.message, node, fix, top, member))
 
     def make_fix(
         self,

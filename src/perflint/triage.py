@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 if TYPE_CHECKING:
     from perflint.rule import Rule
@@ -29,12 +29,32 @@ _DATA_LINES = 3
 
 
 @dataclass(frozen=True)
+class Anchors:
+    """Where `ast` says statements start: each top-level statement, and each statement in
+    the body of a top-level class (by the class's index). A definition starts on its
+    `def`/`class` line."""
+
+    top: List[int]
+    members: Dict[int, List[int]]
+
+
+def _anchors(tree: ast.Module) -> Anchors:
+    members = {
+        index: [inner.lineno for inner in node.body]
+        for index, node in enumerate(tree.body)
+        if isinstance(node, ast.ClassDef)
+    }
+    return Anchors([node.lineno for node in tree.body], members)
+
+
+@dataclass(frozen=True)
 class Triage:
-    """`text` to parse (None: nothing to parse) and the first line of each top-level
-    statement of the original file (its `def`/`class` line for definitions)."""
+    """`text` to parse (None: nothing to parse), where the original's statements start,
+    and the rules that may fire somewhere in the file."""
 
     text: Optional[str]
-    anchors: Optional[List[int]]
+    anchors: Optional[Anchors]
+    rules: Sequence[Type[Rule]] = ()
 
 
 def _start(node: ast.stmt) -> int:
@@ -80,21 +100,20 @@ def _parse(text: str) -> Optional[ast.Module]:
         return None  # libcst will report it (or parse what ast cannot)
 
 
-def top_level_lines(text: str) -> Optional[List[int]]:
-    """The line of each top-level statement (its `def`/`class` line for definitions)."""
+def anchors(text: str) -> Optional[Anchors]:
     tree = _parse(text)
-    return None if tree is None else [node.lineno for node in tree.body]
+    return None if tree is None else _anchors(tree)
 
 
 def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
     """Reduce `text` to what `rules` can fire on (see the module docstring)."""
     tree = _parse(text)
     if tree is None:  # a syntax error is reported whatever the rules (libcst says where)
-        return Triage(text, None)
-    anchors = [node.lineno for node in tree.body]
+        return Triage(text, None, rules)
+    starts = _anchors(tree)
     candidates = [rule for rule in rules if rule.may_fire_in_file(text)]
     if not candidates:
-        return Triage(None, anchors)
+        return Triage(None, starts)
     lines = text.splitlines(keepends=True)
 
     def matches(node: ast.stmt, reading_class: bool = False) -> bool:
@@ -130,12 +149,12 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
             elif matches(node):
                 kept_code = True
     if not kept_code:
-        return Triage(None, anchors)
+        return Triage(None, starts)
     for first, last, replacement in stubs:
         lines[first - 1] = replacement + _ending(lines[first - 1])
         for index in range(first, last):
             lines[index] = _ending(lines[index])
-    return Triage("".join(lines), anchors)
+    return Triage("".join(lines), starts, candidates)
 
 
 def _ending(line: str) -> str:

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from perflint.analysis.loops import COMPREHENSION_TYPES, SCOPE_TYPES, START, LoopState, step
-from perflint.walk import Visitor, visit
+from perflint.walk import Visitor, children, visit
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,16 @@ class _ScopeScanner(Visitor):
             return True
         self.binding_names.add(id(node.name))
         self._bind_name(node.name.value, "def", node)
-        return True
+        return self._enter_nested(node)
+
+    def _enter_nested(self, node: cst.CSTNode) -> bool:
+        """Whether to scan a nested def/class. A function needs its closures' uses; for a
+        module or class scope only the `global`/`nonlocal` statements inside count (the
+        rest is other scopes' business), and skipping the bodies saves most of the scan."""
+        if not isinstance(self.facts.node, (cst.Module, cst.ClassDef)) or self.nested:
+            return True
+        self.facts.escaping.update(_declared_names(node))
+        return False
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         for param in _all_params(node.params):
@@ -242,10 +251,12 @@ class _ScopeScanner(Visitor):
     def visit_Param(self, node: cst.Param) -> None:
         self.binding_names.add(id(node.name))
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.binding_names.add(id(node.name))
-        if node is not self.facts.node:
-            self._bind_name(node.name.value, "class", node)
+        if node is self.facts.node:
+            return True
+        self._bind_name(node.name.value, "class", node)
+        return self._enter_nested(node)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         # Comprehension targets live in the comprehension's own scope.
@@ -277,6 +288,30 @@ class _ScopeScanner(Visitor):
         self.facts.uses.setdefault(node.value, []).append(
             Use(node, parent, grandparent, self._loops(), self.nested > 0)
         )
+
+
+# Nodes that hold statements: where a `global`/`nonlocal` statement can be found.
+_STATEMENT_HOLDERS = frozenset(
+    {
+        cst.IndentedBlock, cst.SimpleStatementSuite, cst.SimpleStatementLine, cst.Else, cst.Finally,
+        cst.ExceptHandler, cst.ExceptStarHandler, cst.If, cst.For, cst.While, cst.Try, cst.TryStar,
+        cst.With, cst.FunctionDef, cst.ClassDef, cst.Match, cst.MatchCase,
+    }
+)
+
+
+def _declared_names(root: cst.CSTNode) -> Set[str]:
+    """Names declared `global` or `nonlocal` anywhere in `root`, reading statements only."""
+    found: Set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.Global or kind is cst.Nonlocal:
+            found.update(item.name.value for item in node.names)  # type: ignore[attr-defined]
+        else:
+            stack.extend(child for child in children(node) if type(child) in _STATEMENT_HOLDERS or type(child) in (cst.Global, cst.Nonlocal))
+    return found
 
 
 def _all_params(params: cst.Parameters) -> List[cst.Param]:
