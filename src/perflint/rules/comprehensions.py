@@ -558,7 +558,7 @@ class ManualDictComprehension(Rule):
     """
 
     code = "PFL403"
-    hints = (r"\bfor\b", r"\{\s*\}|\bdict\b")
+    hints = (r"\bfor\b", r"\{\s*\}|\bdict\s*\(\s*\)")
     name = "manual-dict-comprehension"
     message = "build the dict with a dict comprehension instead of assigning in a loop"
     fix = Applicability.UNSAFE
@@ -668,7 +668,7 @@ class ListComprehensionInAnyAll(Rule):
     """
 
     code = "PFL405"
-    hints = (r"\b(?:any|all)\b", r"\bfor\b")
+    hints = (r"\b(?:any|all)\s*\(\s*\[",)
     name = "list-comprehension-in-any-all"
     message = "pass a generator to any()/all() so it can stop at the first decisive item"
     fix = Applicability.UNSAFE

@@ -376,7 +376,7 @@ class ListMembershipInLoop(_ContainerRule):
     """
 
     code = "PFL301"
-    hints = (LOOP, r"\bin\b")
+    hints = (LOOP, r"\bin\b", r"=\s*\[|\blist\b")  # a local bound to a list
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     message_as_set = "list `{name}` is only used as a set: make it a set (`append` -> `add`)"
@@ -607,7 +607,7 @@ class LiteralMembership(_ContainerRule):
     """
 
     code = "PFL302"
-    hints = (LOOP, r"\bin\b")
+    hints = (LOOP, r"\bin\s*[\[(]")
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
     fix = Applicability.UNSAFE
@@ -1042,7 +1042,7 @@ class ManualCounter(_ContainerRule):
     """
 
     code = "PFL306"
-    hints = (LOOP, r"\+")
+    hints = (LOOP, r"\+=\s*1\b|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
     fix = Applicability.UNSAFE

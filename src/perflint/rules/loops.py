@@ -406,7 +406,8 @@ class ModuleAttributeInLoop(Rule):
     """
 
     code = "PFL101"
-    hints = (LOOP, r"\.")
+    hints = (LOOP, r"\w\.\w+\s*\(")
+    file_hints = (r"\b(?:" + "|".join(sorted(_CHEAP_MODULES | {"os", "path", "posixpath", "ntpath"})) + r")\b",)
     name = "module-attribute-in-loop"
     message = "module attribute looked up on every pass: bind it to a local before the loop"
     fix = Applicability.UNSAFE
@@ -749,7 +750,7 @@ class UnnecessaryListCast(Rule):
     """
 
     code = "PFL104"
-    hints = (r"\bfor\b", r"\b(?:list|tuple)\b")
+    hints = (r"\bin\s+\(?\s*(?:list|tuple)\s*\(",)
     name = "unnecessary-list-cast"
     message = "iterate the collection directly instead of copying it with `list()`/`tuple()`"
     fix = Applicability.SAFE

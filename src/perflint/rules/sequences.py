@@ -824,7 +824,7 @@ class ListConcatInLoop(Rule):
     """
 
     code = "PFL313"
-    hints = (LOOP, r"\+")
+    hints = (LOOP, r"(\b\w+)\s*=\s*\(?\s*\1\s*\+")  # `acc = acc + ...`
     name = "list-concat-in-loop"
     message = "use `acc.append(v)` / `acc.extend(other)` instead of `acc = acc + ...` in a loop"
     fix = Applicability.UNSAFE
@@ -926,7 +926,7 @@ class SliceShiftInLoop(Rule):
     """
 
     code = "PFL314"
-    hints = (LOOP, r"\[")
+    hints = (LOOP, r"(\b\w+)\s*=\s*\1\s*\[")  # `xs = xs[...]`
     name = "slice-shift-in-loop"
     message = "shifting with `xs = xs[1:]` copies the rest each turn: keep an index or use a deque"
     bad = (
