@@ -9,13 +9,13 @@ examples, timing pair) lives on its class; docs, tests and the CLI read it from 
 from __future__ import annotations
 
 import inspect
-import re
 from typing import ClassVar, Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.catalog import Target, in_range
+from perflint.hints import Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 
 
@@ -54,16 +54,16 @@ class Rule:
         return in_range(target, cls.min_target, cls.below_target)
 
     @classmethod
-    def may_fire(cls, text: str, name: str) -> bool:
-        """Whether the rule can fire in `text`, the source of the function, method or
-        statement `name` (its name, or "" for other statements). Cheap, and never wrong
-        when it says no; rules with a condition hints cannot express override it."""
-        return all(pattern.search(text) for pattern in _compiled(cls.hints))
+    def may_fire(cls, region: Region) -> bool:
+        """Whether the rule can fire in `region`, the source of a function, method or
+        statement. Cheap, and never wrong when it says no; rules with a condition hints
+        cannot express override it."""
+        return all(region.has(hint) for hint in cls.hints)
 
     @classmethod
-    def may_fire_in_file(cls, text: str) -> bool:
+    def may_fire_in_file(cls, file: Region) -> bool:
         """Whether the rule can fire anywhere in a file: its hints must match there too."""
-        return all(pattern.search(text) for pattern in _compiled(cls.file_hints + cls.hints))
+        return all(file.has(hint) for hint in cls.file_hints) and all(file.has(hint) for hint in cls.hints)
 
     @classmethod
     def enabled_by_default(cls, target: Target) -> bool:
@@ -94,18 +94,6 @@ class Rule:
         """A fix with this rule's applicability (or a stricter one for this case)."""
         return Fix(applicability or self.fix, tuple(edits), description, imports)
 
-
-# Loops: what most rules need to see before they can fire.
-LOOP = r"\b(?:for|while)\b"
-
-_HINTS: Dict[Tuple[str, ...], List["re.Pattern[str]"]] = {}
-
-
-def _compiled(hints: Tuple[str, ...]) -> List["re.Pattern[str]"]:
-    patterns = _HINTS.get(hints)
-    if patterns is None:
-        patterns = _HINTS[hints] = [re.compile(hint, re.MULTILINE) for hint in hints]
-    return patterns
 
 _REGISTRY: Dict[str, Type[Rule]] = {}
 

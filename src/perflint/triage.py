@@ -19,6 +19,8 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type, Union
 
+from perflint.hints import Region
+
 if TYPE_CHECKING:
     from perflint.rule import Rule
 
@@ -111,17 +113,17 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
     if tree is None:  # a syntax error is reported whatever the rules (libcst says where)
         return Triage(text, None, rules)
     starts = _anchors(tree)
-    candidates = [rule for rule in rules if rule.may_fire_in_file(text)]
+    candidates = [rule for rule in rules if rule.may_fire_in_file(Region(text))]
     if not candidates:
         return Triage(None, starts)
     lines = text.splitlines(keepends=True)
 
     def matches(node: ast.stmt, reading_class: bool = False) -> bool:
-        region = "".join(lines[_start(node) - 1 : node.end_lineno])
-        if "global" in region:  # it rebinds module names other code is judged by
+        text = "".join(lines[_start(node) - 1 : node.end_lineno])
+        if "global" in text:  # it rebinds module names other code is judged by
             return True
-        name = getattr(node, "name", "")
-        return any(rule.may_fire(region, name) for rule in candidates if rule.reads_class or not reading_class)
+        region = Region(text, getattr(node, "name", ""))
+        return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
 
     stubs: List[Stub] = []
     kept_code = False

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from perflint.analysis.context import FileContext
+from perflint.hints import Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
@@ -342,9 +343,10 @@ class MissingMemoization(Rule):
     )
 
     @classmethod
-    def may_fire(cls, text: str, name: str) -> bool:
+    def may_fire(cls, region: Region) -> bool:
         """A function that calls itself twice names itself at least three times."""
-        return bool(name) and len(re.findall(rf"\b{re.escape(name)}\b", text)) >= 3
+        name = region.name
+        return bool(name) and len(re.findall(rf"\b{re.escape(name)}\b", region.text)) >= 3
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.decorators or node.asynchronous is not None or not isinstance(self.ctx.parent(), cst.Module):

@@ -15,8 +15,9 @@ import libcst.matchers as m
 
 from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Fix
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
 
 # Builtins that read an argument without keeping or changing it.

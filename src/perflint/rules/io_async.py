@@ -10,8 +10,9 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.scope import Binding
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
 

@@ -20,8 +20,9 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 from perflint.walk import children
 
 _BLOCKS = (cst.IndentedBlock, cst.SimpleStatementSuite)
@@ -472,6 +473,22 @@ class ModuleAttributeInLoop(Rule):
         super().__init__(ctx, findings)
         self._functions: List[_FunctionLookups] = []
         self._io: Dict[int, bool] = {}
+        self._imported: Set[str] = set()  # names any import so far has bound (a cheap filter)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            bound: cst.BaseExpression = alias.asname.name if alias.asname is not None else alias.name
+            while isinstance(bound, cst.Attribute):  # `import os.path` binds `os`
+                bound = bound.value
+            if isinstance(bound, cst.Name):
+                self._imported.add(bound.value)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(bound, cst.Name):
+                    self._imported.add(bound.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.append(_FunctionLookups(node))
@@ -481,7 +498,7 @@ class ModuleAttributeInLoop(Rule):
         if not self._functions or (isinstance(parent, cst.Attribute) and parent.value is node):
             return  # outside functions, or a prefix of a longer chain
         parts = _chain(node)
-        if parts is None:
+        if parts is None or parts[0] not in self._imported:
             return
         if _is_store(self.ctx.ancestors):
             self._functions[-1].assigned.add(".".join(parts))

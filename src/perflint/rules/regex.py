@@ -9,8 +9,9 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import FUNCTION_TYPES
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 
 # Module function -> how many positional arguments it may have for the method call to
 # take the same ones (a further positional argument is `flags`, which the method lacks:

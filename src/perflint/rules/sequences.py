@@ -10,8 +10,9 @@ import libcst.matchers as m
 
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
 # -- helpers shared by the rules of this module ------------------------------------------

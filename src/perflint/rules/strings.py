@@ -22,8 +22,9 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Binding, ScopeFacts, Use
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
 LoopStatement = Union[cst.For, cst.While]

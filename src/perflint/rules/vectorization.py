@@ -18,8 +18,9 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.scope import Binding
+from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example
-from perflint.rule import LOOP, Rule, register
+from perflint.rule import Rule, register
 
 ARRAY = "array"
 FRAME = "frame"
