@@ -825,7 +825,7 @@ class ListConcatInLoop(Rule):
     """
 
     code = "PFL313"
-    hints = (LOOP, r"(\b\w+)\s*=\s*\(?\s*\1\s*\+")  # `acc = acc + ...`
+    hints = (LOOP, r"=\s*\(?\s*\w+\s*\+")  # `acc = acc + ...`
     name = "list-concat-in-loop"
     message = "use `acc.append(v)` / `acc.extend(other)` instead of `acc = acc + ...` in a loop"
     fix = Applicability.UNSAFE
@@ -927,7 +927,7 @@ class SliceShiftInLoop(Rule):
     """
 
     code = "PFL314"
-    hints = (LOOP, r"(\b\w+)\s*=\s*\1\s*\[")  # `xs = xs[...]`
+    hints = (LOOP, r"=\s*\w+\s*\[")  # `xs = xs[...]`
     name = "slice-shift-in-loop"
     message = "shifting with `xs = xs[1:]` copies the rest each turn: keep an index or use a deque"
     bad = (

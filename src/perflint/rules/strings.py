@@ -680,7 +680,7 @@ def _to_augmented(updated: cst.CSTNode) -> cst.CSTNode:
 class _AccumulatorRule(Rule):
     """Reports each accumulator once per loop, at its first addition."""
 
-    hints = (LOOP, r"\+=|([\w.\[\]'\"]+)\s*=\s*\(?\s*\1\s*\+")  # `+=`, or `x = x + ...`
+    hints = (LOOP, r"\+=|=\s*\(?\s*[\w.\[\]'\"]+\s*\+")  # `+=`, or `x = x + ...`
     reads_class = True  # attribute accumulators: what else the class assigns to them
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
