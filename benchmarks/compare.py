@@ -8,7 +8,9 @@ tests. Peers are looked up in BIN_DIR (see benchmarks/peers.txt for the venv tha
 them) and then on PATH; a peer that is not installed is left out. Runs are interleaved
 (every tool once per round, order rotated), and the table shows medians of whole-process
 wall time, CPU time (user + system, children included) and peak memory of the largest
-process. perflint runs from this checkout with the running interpreter. The script
+process, with the exit codes seen (a peer that fails shows it there). Every tool runs in
+the corpus's parent folder on the relative path (mypy-based refurb rejects a top-level
+`abc.py`). perflint runs from this checkout with the running interpreter. The script
 installs nothing.
 """
 
@@ -36,7 +38,7 @@ CORPUS_SKIP = shutil.ignore_patterns("site-packages", "__pycache__", "test", "te
 class Tool:
     name: str
     command: Callable[[Path], List[str]]
-    prepare: Optional[Callable[[Path], None]] = None  # runs before each timed run, untimed
+    prepare: Optional[Callable[[Path], object]] = None  # runs before each timed run, untimed
     samples: List["Sample"] = field(default_factory=list)
 
 
@@ -45,16 +47,16 @@ class Sample:
     wall: float
     cpu: float
     peak_mib: float
+    exit_code: int
 
 
-def run_once(command: Sequence[str]) -> Sample:
-    """Run a command to completion; its wall time, CPU time and peak RSS."""
+def run_once(command: Sequence[str], cwd: Path) -> Sample:
+    """Run a command to completion in `cwd`; its wall time, CPU time, peak RSS and exit code."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
 
 
 def find_executable(name: str, peers: Optional[Path]) -> Optional[str]:
@@ -71,7 +73,7 @@ def tools(peers: Optional[Path], cache_dir: Path) -> List[Tool]:
     found: List[Tool] = [Tool("perflint", perflint_command(*_perflint_cold_flags(cache_dir)))]
     if _perflint_has("--cache-dir"):
         warm = perflint_command("--cache-dir", str(cache_dir / "warm"))
-        found.append(Tool("perflint (warm cache)", warm, prepare=lambda corpus: run_once(warm(corpus)) and None))
+        found.append(Tool("perflint (warm cache)", warm, prepare=lambda corpus: run_once(warm(Path(corpus.name)), corpus.parent)))
     peer_commands: Dict[str, Callable[[str, Path], List[str]]] = {
         "ruff": lambda exe, c: [exe, "check", "--no-cache", "--exit-zero", "--select", "PERF,FURB,C4,SIM,PL", str(c)],
         "flake8": lambda exe, c: [exe, "-j", "2", "--exit-zero", str(c)],
@@ -110,12 +112,13 @@ def corpus_size(corpus: Path) -> str:
 
 def table(found: Sequence[Tool]) -> str:
     reference = statistics.median(s.wall for s in found[0].samples)
-    rows = ["| tool | wall s | cpu s | peak MiB | wall vs perflint |", "|---|---|---|---|---|"]
+    rows = ["| tool | wall s | cpu s | peak MiB | wall vs perflint | exit codes |", "|---|---|---|---|---|---|"]
     for tool in found:
         wall = statistics.median(s.wall for s in tool.samples)
         cpu = statistics.median(s.cpu for s in tool.samples)
         peak = statistics.median(s.peak_mib for s in tool.samples)
-        rows.append(f"| {tool.name} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {wall / reference:.2f}x |")
+        codes = ",".join(sorted({str(s.exit_code) for s in tool.samples}))
+        rows.append(f"| {tool.name} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {wall / reference:.2f}x | {codes} |")
     return "\n".join(rows)
 
 
@@ -137,7 +140,7 @@ def main() -> int:
             for tool in found[shift:] + found[:shift]:
                 if tool.prepare is not None:
                     tool.prepare(corpus)
-                tool.samples.append(run_once(tool.command(corpus)))
+                tool.samples.append(run_once(tool.command(Path(corpus.name)), corpus.parent))
         print(f"Corpus: {corpus_size(corpus)}; Python {sys.version.split()[0]}; {os.cpu_count()} cores; "
               f"medians of {args.repeats} interleaved runs.\n")
         print(table(found))
