@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import libcst as cst
 
@@ -48,15 +48,21 @@ def statement_of(ctx: FileContext) -> Optional[cst.BaseStatement]:
 class _CommentFinder(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
-        self.found = False
+        self.found: List[cst.Comment] = []
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        self.found = True
+        self.found.append(node)
+
+
+def comments(*nodes: Optional[cst.CSTNode]) -> List[cst.Comment]:
+    """Every comment inside `nodes`, in order (for fixes that would drop part of them;
+    libcst's own walk, which sees formatting, so call it on small candidates only)."""
+    finder = _CommentFinder()
+    for node in nodes:
+        if node is not None:
+            node.visit(finder)
+    return finder.found
 
 
 def has_comment(node: cst.CSTNode) -> bool:
-    """Whether a comment sits anywhere inside `node` (for fixes that would drop part of
-    it; walks the subtree, so call it on small candidates only)."""
-    finder = _CommentFinder()
-    node.visit(finder)
-    return finder.found
+    return bool(comments(node))

@@ -24,6 +24,7 @@ from typing import Callable
 
 import libcst as cst
 
+from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
@@ -274,21 +275,8 @@ def _known(
 
 
 # -- building the replacement ---------------------------------------------------------
-class _Comments(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.Comment] = []
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.found.append(node)
-
-
 def _comments(nodes: Sequence[cst.CSTNode | None]) -> list[cst.Comment]:
-    scan = _Comments()
-    for node in nodes:
-        if node is not None:
-            node.visit(scan)
-    return scan.found
+    return rewrite.comments(*nodes)
 
 
 def _paren(expr: cst.BaseExpression, kinds: tuple[type, ...] = _LOOSE) -> cst.BaseExpression:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
 from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
+from perflint.analysis.shapes import is_name as _is_name
 from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import Rule, register
@@ -101,18 +101,7 @@ def _block_body(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
 
 def _comment_lines(node: cst.CSTNode) -> List[cst.EmptyLine]:
     """Every comment inside a statement that a fix removes, as lines to keep elsewhere."""
-    collector = _Comments()
-    node.visit(collector)
-    return [cst.EmptyLine(comment=c) for c in collector.comments]
-
-
-class _Comments(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.comments: List[cst.Comment] = []
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.comments.append(node)
+    return [cst.EmptyLine(comment=c) for c in rewrite.comments(node)]
 
 
 def _with_lines(lines: Sequence[cst.EmptyLine], before: bool = True):  # type: ignore[no-untyped-def]
@@ -208,7 +197,7 @@ class _ContainerRule(Rule):
             return True
         return (
             isinstance(value, cst.Call)
-            and m.matches(value.func, m.Name("list"))
+            and _is_name(value.func, "list")
             and len(value.args) <= 1
             and all(a.keyword is None and not a.star for a in value.args)
             and self._is_builtin("list")
@@ -233,7 +222,7 @@ class _ContainerRule(Rule):
             return not value.elements
         return (
             isinstance(value, cst.Call)
-            and m.matches(value.func, m.Name("dict"))
+            and _is_name(value.func, "dict")
             and not value.args
             and self._is_builtin("dict")
         )
@@ -554,7 +543,7 @@ def _consumed_at_once(ancestors: Sequence[cst.CSTNode], index: int) -> bool:
     call = ancestors[index - 2]
     return isinstance(call, cst.Call) and (
         isinstance(call.func, cst.Name) and call.func.value in READING_BUILTINS
-        or m.matches(call.func, m.Attribute(attr=m.Name("join")))
+        or (isinstance(call.func, cst.Attribute) and call.func.attr.value == "join")
     )
 
 
@@ -572,7 +561,7 @@ class _GuardedAppends(Visitor):
             isinstance(test, cst.Comparison)
             and len(test.comparisons) == 1
             and isinstance(test.comparisons[0].operator, cst.NotIn)
-            and m.matches(test.comparisons[0].comparator, m.Name(self.name))
+            and _is_name(test.comparisons[0].comparator, self.name)
         ):
             return
         for statement in _block_body(node.body):
@@ -580,7 +569,7 @@ class _GuardedAppends(Visitor):
             call = small.value if isinstance(small, cst.Expr) else None
             if (
                 isinstance(call, cst.Call)
-                and m.matches(call.func, m.Attribute(value=m.Name(self.name), attr=m.Name("append")))
+                and (isinstance(call.func, cst.Attribute) and call.func.attr.value == "append" and _is_name(call.func.value, self.name))
                 and len(call.args) == 1
                 and _same(call.args[0].value, test.left)
             ):
@@ -717,7 +706,7 @@ class _FrontOfList(_ContainerRule):
 
 def _shows(call: Optional[cst.CSTNode]) -> bool:
     """Whether a call of a reading builtin shows the container's type (`print`, `repr`)."""
-    return isinstance(call, cst.Call) and m.matches(call.func, m.Name("print") | m.Name("str") | m.Name("repr"))
+    return isinstance(call, cst.Call) and _is_name(call.func, "print", "str", "repr")
 
 
 def _front_call(call: cst.Call) -> Optional[object]:
@@ -754,7 +743,7 @@ def _annotated_list(function: cst.FunctionDef, name: str) -> bool:
             hint = param.annotation.annotation
             if isinstance(hint, cst.Subscript):
                 hint = hint.value
-            if isinstance(hint, cst.Attribute) and m.matches(hint.value, m.Name("typing")):
+            if isinstance(hint, cst.Attribute) and _is_name(hint.value, "typing"):
                 hint = hint.attr
             return isinstance(hint, cst.Name) and hint.value in ("list", "List")
     return False
@@ -999,7 +988,7 @@ def _counted(body: Sequence[cst.BaseStatement]) -> Optional[Tuple[cst.BaseExpres
         get = value.left
         if not (
             isinstance(get, cst.Call)
-            and m.matches(get.func, m.Attribute(attr=m.Name("get")))
+            and (isinstance(get.func, cst.Attribute) and get.func.attr.value == "get")
             and len(get.args) == 2
             and _is_zero(get.args[1].value)
         ):
@@ -1155,7 +1144,7 @@ def _factory(init: cst.BaseExpression) -> Optional[str]:
     """`list` for `[]`/`list()`, `dict` for `{}`/`dict()`, `set` for `set()`, `int` for `0`."""
     if isinstance(init, (cst.List, cst.Dict)) and not init.elements or _is_zero(init):
         return FACTORIES[type(init).__name__]
-    if isinstance(init, cst.Call) and not init.args and m.matches(init.func, m.Name("list") | m.Name("dict") | m.Name("set")):
+    if isinstance(init, cst.Call) and not init.args and _is_name(init.func, "list", "dict", "set"):
         return init.func.value  # type: ignore[attr-defined]
     return None
 
@@ -1205,7 +1194,7 @@ class _DefaultPatterns(Visitor):
         for statement, following in zip(node.body, node.body[1:]):
             if isinstance(statement, cst.If):
                 pattern = _default_pattern(statement, following)
-                if pattern is not None and m.matches(pattern[0], m.Name(self.name)):
+                if pattern is not None and _is_name(pattern[0], self.name):
                     self.found.append((statement, following, pattern[1]))
 
 

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import Callable, cast
 
 import libcst as cst
-import libcst.matchers as m
 
+from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
+from perflint.analysis.shapes import contains, is_name
 from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
@@ -91,7 +92,7 @@ def _is_reference(node: cst.BaseExpression) -> bool:
 
 
 def _comments(node: cst.CSTNode) -> int:
-    return len(m.findall(node, m.Comment()))
+    return len(rewrite.comments(node))
 
 
 def _replacement(
@@ -230,7 +231,7 @@ class SortedForMinMax(Rule):
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         call = node.value
-        if not (isinstance(call, cst.Call) and m.matches(call.func, m.Name("sorted"))):
+        if not (isinstance(call, cst.Call) and is_name(call.func, "sorted")):
             return
         parts = _sorted_parts(call)
         pick = _picked(node)
@@ -286,7 +287,7 @@ def _sorted_parts(call: cst.Call) -> tuple[cst.Arg | None, bool] | None:
     reverse = keywords.get("reverse")
     if reverse is None:
         return keywords.get("key"), False
-    if m.matches(reverse.value, m.Name("True") | m.Name("False")):
+    if is_name(reverse.value, "True", "False"):
         return keywords.get("key"), cast(cst.Name, reverse.value).value == "True"
     return None
 
@@ -423,13 +424,13 @@ def _is_min_of(statement: cst.CSTNode, target: cst.Name, receiver: cst.BaseExpre
     if not (
         isinstance(small, cst.Assign)
         and len(small.targets) == 1
-        and m.matches(small.targets[0].target, m.Name(target.value))
+        and is_name(small.targets[0].target, target.value)
     ):
         return False
     value = small.value
     return (
         isinstance(value, cst.Call)
-        and m.matches(value.func, m.Name("min") | m.Name("max"))
+        and is_name(value.func, "min", "max")
         and bool(value.args)
         and value.args[0].keyword is None
         and not value.args[0].star
@@ -499,12 +500,12 @@ class InDictKeys(Rule):
         if not isinstance(node.operator, (cst.In, cst.NotIn)):
             return
         call = node.comparator
-        if not m.matches(call, m.Call(func=m.Attribute(attr=m.Name("keys")), args=[])):
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "keys" and not call.args):
             return
         mapping = cast(cst.Attribute, cast(cst.Call, call).func).value
         function = self.ctx.function()
         in_contains = isinstance(function, cst.FunctionDef) and function.name.value == "__contains__"
-        if in_contains and m.matches(mapping, m.Name("self")):
+        if in_contains and is_name(mapping, "self"):
             return
         known = isinstance(mapping, cst.Name) and _bound_only_to(
             self.ctx, mapping.value, lambda v: _is_dict_value(self.ctx, v)
@@ -544,7 +545,7 @@ class _YieldFinder(Visitor):
 
 def _copied(node: cst.BaseExpression) -> cst.BaseExpression | None:
     """`x` of `list(x)`, `tuple(x)`, `[*x]` and `[y for y in x]`."""
-    if isinstance(node, cst.Call) and m.matches(node.func, m.Name("list") | m.Name("tuple")):
+    if isinstance(node, cst.Call) and is_name(node.func, "list", "tuple"):
         split = _split_args(node)
         if split is not None and len(split[0]) == 1 and not split[1]:
             return split[0][0].value
@@ -553,7 +554,7 @@ def _copied(node: cst.BaseExpression) -> cst.BaseExpression | None:
         return element.value if isinstance(element, cst.StarredElement) else None
     elif isinstance(node, cst.ListComp):
         comp = node.for_in
-        identity = m.matches(node.elt, m.Name()) and m.matches(comp.target, m.Name(cast(cst.Name, node.elt).value))
+        identity = is_name(node.elt) and is_name(comp.target, cast(cst.Name, node.elt).value)
         if identity and not comp.ifs and comp.inner_for_in is None and comp.asynchronous is None:
             return comp.iter
     return None
@@ -659,7 +660,7 @@ def _is_async(comp: cst.ListComp) -> bool:
         if clause.asynchronous is not None:
             return True
         clause = clause.inner_for_in
-    return bool(m.findall(comp, m.Await()))
+    return contains(comp, cst.Await)
 
 
 def _first_of_copy(updated: cst.CSTNode) -> cst.CSTNode:
@@ -720,7 +721,7 @@ class QuadraticListSum(Rule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node.func, m.Name("sum")):
+        if not is_name(node.func, "sum"):
             return
         split = _split_args(node)
         if split is None:
@@ -729,7 +730,7 @@ class QuadraticListSum(Rule):
         start = positional[1:] if not keywords else [keywords["start"]] if list(keywords) == ["start"] else []
         if len(positional) + len(keywords) != 2 or len(start) != 1:
             return
-        if not m.matches(start[0].value, m.List(elements=[])) or not _is_builtin(self.ctx, "sum"):
+        if not (isinstance(start[0].value, cst.List) and not start[0].value.elements) or not _is_builtin(self.ctx, "sum"):
             return
 
         def build(updated: cst.CSTNode) -> cst.CSTNode:
@@ -774,7 +775,7 @@ def _is_concat(name: str, value: cst.BaseExpression) -> bool:
     return (
         isinstance(value, cst.BinaryOperation)
         and isinstance(value.operator, cst.Add)
-        and m.matches(value.left, m.Name(name))
+        and is_name(value.left, name)
     )
 
 
@@ -804,7 +805,7 @@ def _keeps_list_private(use: Use, loops: Sequence[cst.CSTNode]) -> bool:
     if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
         return True
     if isinstance(parent, cst.Arg) and isinstance(grandparent, cst.Call):
-        return m.matches(grandparent.func, m.Name()) and cast(cst.Name, grandparent.func).value in _READING_BUILTINS
+        return is_name(grandparent.func) and cast(cst.Name, grandparent.func).value in _READING_BUILTINS
     if isinstance(parent, cst.For) and parent.iter is node:
         return not any(loop is parent for loop in loops)
     return False
@@ -901,13 +902,13 @@ def _in_place_concat(updated: cst.CSTNode) -> cst.CSTNode:
 
 def _is_shift(name: str, value: cst.BaseExpression | None) -> bool:
     """`name[k:]` for a start that is not negative (`name[-k:]` keeps a tail instead)."""
-    if not (isinstance(value, cst.Subscript) and m.matches(value.value, m.Name(name))):
+    if not (isinstance(value, cst.Subscript) and is_name(value.value, name)):
         return False
     found = _sole_slice(value)
     if not isinstance(found, cst.Slice) or found.upper is not None or found.step is not None:
         return False
     start = found.lower
-    if start is None or m.matches(start, m.UnaryOperation(operator=m.Minus())):
+    if start is None or (isinstance(start, cst.UnaryOperation) and isinstance(start.operator, cst.Minus)):
         return False
     literal = _int_value(start)
     return literal is None or literal > 0
@@ -1002,7 +1003,7 @@ def _may_be_view(ctx: FileContext, value: cst.BaseExpression) -> bool:
     node: cst.BaseExpression = value
     while isinstance(node, (cst.Call, cst.Attribute, cst.Subscript)):
         if isinstance(node, cst.Call):
-            if m.matches(node.func, m.Name("memoryview")):
+            if is_name(node.func, "memoryview"):
                 return True
             if (ctx.qualified_name(node.func) or "").startswith("numpy."):
                 return True
