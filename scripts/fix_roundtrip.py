@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import heapq
 import io
 import shutil
 import subprocess
@@ -81,8 +82,8 @@ def main() -> int:
             broken.append(f"does not compile: {path.relative_to(corpus)}")
         lost = _comments(before[path]) - _comments(after[path])
         if lost:
-            broken.append(f"lost comments in {path.relative_to(corpus)}: {sorted(lost)[:3]}")
-    digest = hashlib.sha256(b"".join(after[p] for p in sorted(after))).hexdigest()
+            broken.append(f"lost comments in {path.relative_to(corpus)}: {heapq.nsmallest(3, lost)}")
+    digest = hashlib.sha256(b"".join([after[p] for p in sorted(after)])).hexdigest()
     _fix(corpus, args.unsafe_fixes, args.select)
     again = _snapshot(corpus)
     unstable = [str(p.relative_to(corpus)) for p in again if again[p] != after.get(p)]

@@ -27,7 +27,7 @@ def main(selectors: list[str]) -> int:
             print(f"{rule.code}: skipped ({outcome.skipped}); stored timings kept")
         else:
             measured[rule.code] = bench.as_entry(outcome)
-            print(f"{rule.code}: " + ", ".join(f"{t.speedup:.2f}x" for t in outcome.timings))
+            print(f"{rule.code}: " + ", ".join([f"{t.speedup:.2f}x" for t in outcome.timings]))
     bench.MEASURED.write_text(json.dumps(dict(sorted(measured.items())), indent=1) + "\n", encoding="utf-8")
     return 1 if failed else 0
 

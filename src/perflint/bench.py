@@ -170,7 +170,7 @@ def table(outcomes: Sequence[Outcome]) -> list[str]:
         if outcome.skipped:
             rows.append((rule.code, rule.name, "skipped: " + outcome.skipped, "", "", "", ""))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    return ["  ".join([cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))]).rstrip() for row in rows]
 
 
 @click.command("bench")

@@ -266,7 +266,7 @@ def list_rules(target_version: str | None) -> None:
     rows = [("code", "name", "default", "fix")] + [(c, n, default_label(r, target), f) for r, c, n, f in rule_rows()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        click.echo("  ".join([cell.ljust(width) for cell, width in zip(row, widths)]).rstrip())
 
 
 @cli.command()

@@ -48,7 +48,7 @@ def explain_text(selector: str) -> str | None:
 
 
 def _indent(code: str) -> str:
-    return "\n".join("    " + line if line else "" for line in code.rstrip().splitlines())
+    return "\n".join(["    " + line if line else "" for line in code.rstrip().splitlines()])
 
 
 SMALL_GAIN = 1.1  # RULES.md: below this at realistic sizes, the docs must say the gain is small
@@ -64,13 +64,12 @@ def measured_text(rule: type[Rule]) -> list[str]:
     entry = stored(rule, load_measured())
     if entry is None:
         return [f"Speedup: not measured yet (run `perflint bench {rule.code}`)."]
-    lines = []
-    for case in entry["cases"]:
-        lines.append(
-            f"Measured speedup: {_speedup(case)}{' (the fix is slower here)' if case['speedup'] < 1 else ''}, "
-            f"{seconds(case['before'])} -> {seconds(case['after'])} "
-            f"per run at N={case['size']:,} on {entry['interpreter']}."
-        )
+    lines = [
+        f"Measured speedup: {_speedup(case)}{' (the fix is slower here)' if case['speedup'] < 1 else ''}, "
+        f"{seconds(case['before'])} -> {seconds(case['after'])} "
+        f"per run at N={case['size']:,} on {entry['interpreter']}."
+        for case in entry["cases"]
+    ]
     if any(case["speedup"] < SMALL_GAIN for case in entry["cases"]):
         lines.append(
             f"The gain is below {SMALL_GAIN}x in at least one case on this interpreter: "
@@ -92,7 +91,7 @@ def markdown_table() -> str:
         cell = "not measured"
         if entry is not None:
             interpreters.add(entry["interpreter"])
-            cell = "; ".join(_speedup(case) for case in entry["cases"])
+            cell = "; ".join([_speedup(case) for case in entry["cases"]])
             worst = min(case["speedup"] for case in entry["cases"])
             cell += " (slower)" if worst < 1 else " (small)" if worst < SMALL_GAIN else ""
         rows.append(f"| {rule.code} | {rule.name} | {default_label(rule)} | {rule.fix.value} | {cell} | {rule.message} |")

@@ -80,7 +80,7 @@ def _data_stub(node: ast.stmt) -> Optional[Stub]:
         return None
     if not all(isinstance(t, ast.Name) for t in node.targets) or node.col_offset != 0:
         return None
-    names = " = ".join(t.id for t in node.targets)  # type: ignore[attr-defined]
+    names = " = ".join([t.id for t in node.targets])  # type: ignore[attr-defined]
     return node.lineno, node.end_lineno or node.lineno, f"{names} = ..."
 
 

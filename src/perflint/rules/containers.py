@@ -450,7 +450,7 @@ class ListMembershipInLoop(_ContainerRule):
         uses = [(use, self._kind(use)) for use in facts.uses.get(name, ())]
         comparison = self.ctx.parent() or node
         repeated = not facts.bindings_in(name, loops[0])  # else one test per list built
-        if repeated and all(kind in ("member", "len", "truth", "method:append") for _, kind in uses):
+        if repeated and all(kind in {"member", "len", "truth", "method:append"} for _, kind in uses):
             fix = self._as_set_fix(function, name, bindings, uses)
             if fix is not None or any(b.kind == "annassign" for b in bindings):
                 self.report(comparison, self.message_as_set.format(name=name), fix)
@@ -692,7 +692,7 @@ class _FrontOfList(_ContainerRule):
         for use in facts.uses.get(name, ()):
             kind = self._kind(use)
             call = use.grandparent
-            if kind in ("len", "truth", "iter", "member") or kind == "read-call" and not _shows(call):
+            if kind in {"len", "truth", "iter", "member"} or kind == "read-call" and not _shows(call):
                 continue
             front = _front_call(call) if isinstance(call, cst.Call) and kind.startswith("method:") else None
             if front is not None:
