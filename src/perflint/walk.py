@@ -139,6 +139,19 @@ class Visitor:
             method(self, node)
 
 
+class ValueVisitor(Visitor):
+    """A visitor that sees names only where they are values: not the `attr` of `x.attr`
+    nor the keyword of `f(key=value)`."""
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        visit(node.value, self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        visit(node.value, self)
+        return False
+
+
 class _Leave:
     __slots__ = ("node",)
 

@@ -13,6 +13,7 @@ import libcst as cst
 
 from perflint.analysis.loops import FUNCTION_TYPES, enclosing_loops
 from perflint.analysis.scope import Binding, ScopeFacts, scan_scope
+from perflint.analysis.shapes import dotted
 
 IMPORT_KINDS = ("import", "import-from")
 
@@ -126,16 +127,11 @@ class FileContext:
 
     def qualified_name(self, expr: cst.BaseExpression) -> Optional[str]:
         """`np.linalg.norm` -> `numpy.linalg.norm` when `np` is an import, else None."""
-        parts: List[str] = []
-        while isinstance(expr, cst.Attribute):
-            parts.append(expr.attr.value)
-            expr = expr.value
-        if not isinstance(expr, cst.Name):
+        parts = dotted(expr)
+        base = self.imported_as(parts[0]) if parts else None
+        if parts is None or base is None:
             return None
-        base = self.imported_as(expr.value)
-        if base is None:
-            return None
-        return ".".join([base, *reversed(parts)])
+        return ".".join([base, *parts[1:]])
 
     def callee_name(self, func: cst.BaseExpression) -> Optional[str]:
         """`qualified_name` of a called function, also through a name bound once to an

@@ -15,7 +15,8 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from perflint.analysis.loops import COMPREHENSION_TYPES, SCOPE_TYPES, START, LoopState, step
-from perflint.walk import Visitor, children, visit
+from perflint.analysis.shapes import target_names
+from perflint.walk import ValueVisitor, children, visit
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ _STATEMENT_TYPES = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
 _NESTING_TYPES = frozenset(SCOPE_TYPES + COMPREHENSION_TYPES)
 
 
-class _ScopeScanner(Visitor):
+class _ScopeScanner(ValueVisitor):
     def __init__(self, facts: ScopeFacts, ancestors: Sequence[cst.CSTNode]) -> None:
         self.facts = facts
         self.ancestors: List[cst.CSTNode] = list(ancestors)
@@ -260,7 +261,7 @@ class _ScopeScanner(Visitor):
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         # Comprehension targets live in the comprehension's own scope.
-        for name in _target_names(node.target):
+        for name in target_names(node.target):
             self.binding_names.add(id(name))
 
     def visit_MatchAs(self, node: cst.MatchAs) -> None:
@@ -270,15 +271,6 @@ class _ScopeScanner(Visitor):
     def visit_MatchStar(self, node: cst.MatchStar) -> None:
         if node.name is not None:
             self._bind(node.name, "other", None)
-
-    # -- names that are not variables ----------------------------------------------------
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        visit(node.value, self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        visit(node.value, self)
-        return False
 
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) in self.binding_names:
@@ -320,16 +312,6 @@ def _all_params(params: cst.Parameters) -> List[cst.Param]:
         if isinstance(star, cst.Param):
             found.append(star)
     return found
-
-
-def _target_names(target: cst.BaseExpression) -> List[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for el in target.elements for n in _target_names(el.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
 
 
 def _dotted(node: cst.BaseExpression) -> str:

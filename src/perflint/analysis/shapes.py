@@ -3,7 +3,7 @@ libcst.matchers, whose import alone costs more than checking a file)."""
 
 from __future__ import annotations
 
-from typing import Type
+from typing import List, Optional, Type
 
 import libcst as cst
 
@@ -13,6 +13,29 @@ from perflint.walk import children
 def is_name(node: object, *values: str) -> bool:
     """Whether `node` is a bare name (one of `values`, if any are given)."""
     return isinstance(node, cst.Name) and (not values or node.value in values)
+
+
+def target_names(target: cst.BaseExpression) -> List[cst.Name]:
+    """The names an assignment or loop target binds (`a, (b, *c)` -> a, b, c)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return target_names(target.value)
+    return []
+
+
+def dotted(expr: cst.BaseExpression) -> Optional[List[str]]:
+    """`os.path.join` -> ["os", "path", "join"]; None if it is not a dotted name."""
+    parts: List[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    return parts[::-1]
 
 
 def contains(node: cst.CSTNode, kind: Type[cst.CSTNode]) -> bool:

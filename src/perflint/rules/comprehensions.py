@@ -28,7 +28,7 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
-from perflint.walk import Visitor, visit
+from perflint.walk import ValueVisitor, visit
 
 # Calls whose meaning depends on the function they run in (a comprehension is its own
 # function before 3.12).
@@ -124,7 +124,7 @@ def _is_identity(build: _Build) -> bool:
 
 
 # -- is the rewrite equivalent? -------------------------------------------------------
-class _LoopScan(Visitor):
+class _LoopScan(ValueVisitor):
     """Names read in a loop, and whether it holds something a comprehension changes."""
 
     def __init__(self) -> None:
@@ -142,14 +142,6 @@ class _LoopScan(Visitor):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in _SCOPE_SENSITIVE:
             self.blocked = True
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        visit(node.value, self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        visit(node.value, self)
-        return False
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.append(node.value)

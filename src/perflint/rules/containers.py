@@ -15,6 +15,7 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
+from perflint.analysis.shapes import target_names
 from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import Rule, register
@@ -132,7 +133,7 @@ class _NestedNames(Visitor):
         elif isinstance(node, cst.Name) and self.depth:
             self.names.add(node.value)
         elif isinstance(node, cst.CompFor):
-            self.names.update(n.value for n in _target_names(node.target))
+            self.names.update(n.value for n in target_names(node.target))
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -140,16 +141,6 @@ class _NestedNames(Visitor):
             original_node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)
         ):
             self.depth -= 1
-
-
-def _target_names(target: cst.BaseExpression) -> List[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _target_names(e.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
 
 
 class _ContainerRule(Rule):
@@ -1099,7 +1090,7 @@ class ManualCounter(_ContainerRule):
             or not self._module_usable("collections")
         ):
             return None
-        targets = [n.value for n in _target_names(loop.target)]
+        targets = [n.value for n in target_names(loop.target)]
         if len(targets) != len(_names_in_target(loop.target)) or not all(
             self._seen_only_here(function, n) for n in (name, *targets)
         ):

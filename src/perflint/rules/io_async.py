@@ -13,7 +13,7 @@ from perflint.analysis.scope import Binding
 from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
-from perflint.walk import Visitor, visit
+from perflint.walk import ValueVisitor, Visitor, visit
 
 
 def _async_function(ctx: FileContext) -> Optional[cst.FunctionDef]:
@@ -61,7 +61,7 @@ class _LoopBody(Visitor):
 _OPAQUE = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.NamedExpr)
 
 
-class _Names(Visitor):
+class _Names(ValueVisitor):
     """Names read by an expression (None for `names` if it holds a nested scope)."""
 
     def __init__(self) -> None:
@@ -71,14 +71,6 @@ class _Names(Visitor):
     def visit_Name(self, node: cst.Name) -> None:
         if self.names is not None:
             self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        visit(node.value, self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        visit(node.value, self)
-        return False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, _OPAQUE):

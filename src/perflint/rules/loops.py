@@ -20,6 +20,7 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
+from perflint.analysis.shapes import dotted, target_names
 from perflint.hints import LOOP
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
@@ -82,18 +83,6 @@ _OS_NON_IO = frozenset(
 
 
 # -- shared helpers ------------------------------------------------------------------
-def _chain(expr: cst.BaseExpression) -> Optional[List[str]]:
-    """`os.path.join` -> ["os", "path", "join"]; None if it is not a dotted name."""
-    parts: List[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return None
-    parts.append(expr.value)
-    return parts[::-1]
-
-
 def _is_call_of(node: Optional[cst.CSTNode], names: Iterable[str]) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in names
 
@@ -183,7 +172,7 @@ def _calls_only_cheap(ctx: FileContext, loop: cst.CSTNode) -> bool:
 
 
 def _cheap_callee(ctx: FileContext, func: cst.BaseExpression) -> bool:
-    parts = _chain(func)
+    parts = dotted(func)
     if parts is None:
         return False
     root = parts[0]
@@ -319,23 +308,13 @@ def _use_kind(use: Use) -> str:
     return "other"
 
 
-def _target_names(target: cst.BaseExpression) -> Set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return {n for element in target.elements for n in _target_names(element.value)}
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return set()
-
-
 def _binds(loop: cst.CSTNode, name: str) -> bool:
     """Whether `loop` binds `name` as its own loop variable."""
     if isinstance(loop, cst.For):
-        return name in _target_names(loop.target)
+        return name in {n.value for n in target_names(loop.target)}
     comp_for = getattr(loop, "for_in", None)
     while comp_for is not None:
-        if name in _target_names(comp_for.target):
+        if name in {n.value for n in target_names(comp_for.target)}:
             return True
         comp_for = comp_for.inner_for_in
     return False
@@ -497,7 +476,7 @@ class ModuleAttributeInLoop(Rule):
         parent = self.ctx.parent()
         if not self._functions or (isinstance(parent, cst.Attribute) and parent.value is node):
             return  # outside functions, or a prefix of a longer chain
-        parts = _chain(node)
+        parts = dotted(node)
         if parts is None or parts[0] not in self._imported:
             return
         if _is_store(self.ctx.ancestors):
@@ -1113,7 +1092,7 @@ class ReadlinesInFor(Rule):
         """How far the fix can be trusted; None if the loop may use the file itself."""
         if self._is_open(receiver):
             return Applicability.SAFE
-        parts = _chain(receiver)
+        parts = dotted(receiver)
         if parts is None:
             return Applicability.UNSAFE if isinstance(receiver, cst.Call) else None
         if facts.uses_in(parts[0], loop):
