@@ -7,7 +7,7 @@ per piece of text.
 from __future__ import annotations
 
 import re
-from typing import Dict, Pattern, Tuple
+from typing import Collection, Dict, Mapping, Optional, Pattern, Set, Tuple
 
 # Loops: what most rules need to see before they can fire.
 LOOP = r"\b(?:for|while)\b"
@@ -31,12 +31,28 @@ class Region:
     """The source of a file, or of one function, method or statement named `name` ("" if
     it has none)."""
 
-    __slots__ = ("text", "name", "_found")
+    __slots__ = ("text", "name", "imports", "_found")
 
-    def __init__(self, text: str, name: str = "") -> None:
+    def __init__(self, text: str, name: str = "", imports: Optional[Mapping[str, str]] = None) -> None:
         self.text = text
         self.name = name
+        # What the file's imports bind, anywhere in it: local name -> module or object
+        # (`np` -> `numpy`, `join` -> `os.path.join`); None when unknown.
+        self.imports = imports
         self._found: Dict[str, bool] = {}
+
+    def bound_to(self, modules: Collection[str]) -> Optional[Set[str]]:
+        """Local names the file binds to one of `modules` or to something in them."""
+        if self.imports is None:
+            return None
+        return {
+            local for local, target in self.imports.items()
+            if target in modules or target.rsplit(".", 1)[0] in modules
+        }
+
+    def mentions(self, names: Collection[str]) -> bool:
+        """Whether one of `names` appears as a word (a cheap, superset test)."""
+        return any(re.search(rf"\b{re.escape(name)}\b", self.text) for name in names if name in self.text)
 
     def has(self, hint: str) -> bool:
         found = self._found.get(hint)

@@ -93,6 +93,29 @@ def _docstring_stub(node: ast.stmt) -> Optional[Stub]:
     return None
 
 
+def _imports(tree: ast.Module) -> Dict[str, str]:
+    """What every import statement of the file binds (reading statements only, which
+    is cheap next to a walk of every expression)."""
+    found: Dict[str, str] = {}
+    stack: List[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found[alias.asname] = alias.name
+                else:
+                    found[alias.name.split(".")[0]] = alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{module}.{alias.name}"
+        else:
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                stack.extend(getattr(node, field, ()))
+    return found
+
+
 def _parse(text: str) -> Optional[ast.Module]:
     try:
         with warnings.catch_warnings():
@@ -113,7 +136,8 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
     if tree is None:  # a syntax error is reported whatever the rules (libcst says where)
         return Triage(text, None, rules)
     starts = _anchors(tree)
-    candidates = [rule for rule in rules if rule.may_fire_in_file(Region(text))]
+    imports = _imports(tree)
+    candidates = [rule for rule in rules if rule.may_fire_in_file(Region(text, "", imports))]
     if not candidates:
         return Triage(None, starts)
     lines = text.splitlines(keepends=True)
@@ -122,7 +146,7 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
         text = "".join(lines[_start(node) - 1 : node.end_lineno])
         if "global" in text:  # it rebinds module names other code is judged by
             return True
-        region = Region(text, getattr(node, "name", ""))
+        region = Region(text, getattr(node, "name", ""), imports)
         return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
 
     stubs: List[Stub] = []

@@ -21,7 +21,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.analysis.shapes import dotted, target_names
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
 from perflint.walk import children
@@ -387,7 +387,12 @@ class ModuleAttributeInLoop(Rule):
 
     code = "PFL101"
     hints = (LOOP, r"\w\.\w+\s*\(")
-    file_hints = (r"\b(?:" + "|".join(sorted(_CHEAP_MODULES | {"os", "path", "posixpath", "ntpath"})) + r")\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """The loop must call through a name bound to a cheap module (or to `os`)."""
+        names = region.bound_to(_CHEAP_MODULES | _PATH_MODULES | {"os"})
+        return super().may_fire(region) and (names is None or region.mentions(names))
     name = "module-attribute-in-loop"
     message = "module attribute looked up on every pass: bind it to a local before the loop"
     fix = Applicability.UNSAFE

@@ -9,7 +9,7 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import FUNCTION_TYPES
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
 
@@ -60,8 +60,14 @@ class RegexInLoop(Rule):
     """
 
     code = "PFL701"
-    hints = (LOOP,)  # `from re import search as find` hides the function's name
+    hints = (LOOP,)
     file_hints = (r"\bre\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """The loop must use a name the file binds to `re` or to a function of it."""
+        names = region.bound_to({"re"})
+        return super().may_fire(region) and (names is None or region.mentions(names))
     name = "regex-in-loop"
     message = "regular expression in a loop: compile it once before the loop"
     fix = Applicability.UNSAFE

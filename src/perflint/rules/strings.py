@@ -15,7 +15,7 @@ between the initial value and the loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, ClassVar, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -677,10 +677,13 @@ def _to_augmented(updated: cst.CSTNode) -> cst.CSTNode:
     return cst.AugAssign(found[0], cst.AddAssign(), found[1], semicolon=updated.semicolon)
 
 
+_ADDS = r"\+=\s*[^\d\s]|=\s*\(?\s*[\w.\[\]'\"]+\s*\+"  # `x += part`, `x = x + part`
+
+
 class _AccumulatorRule(Rule):
     """Reports each accumulator once per loop, at its first addition."""
 
-    hints = (LOOP, r"\+=|=\s*\(?\s*[\w.\[\]'\"]+\s*\+")  # `+=`, or `x = x + ...`
+    hints: ClassVar[Tuple[str, ...]] = (LOOP, _ADDS)
     reads_class = True  # attribute accumulators: what else the class assigns to them
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
@@ -735,6 +738,8 @@ class QuadraticStrConcat(_AccumulatorRule):
     that value instead of the partial result.
     """
 
+    # an attribute, item, global or nonlocal target
+    hints = (LOOP, r"(?:\.\w+|\])\s*(?:\+=|=[^=\n]*\+)|\b(?:global|nonlocal)\b")
     code = "PFL201"
     name = "quadratic-str-concat"
     message = (
@@ -857,6 +862,7 @@ class StrConcatInLoop(_AccumulatorRule):
     rather than the partial string.
     """
 
+    hints = _AccumulatorRule.hints + (r"=\s*(?:[rRuU]|[fF][rR]?|[rR][fF])?['\"]",)  # set to a str literal
     code = "PFL202"
     name = "str-concat-in-loop"
     message = "str built with `+=` in a loop: append the parts to a list and `\"\".join` it after the loop"
@@ -961,6 +967,7 @@ class BytesConcatInLoop(_AccumulatorRule):
     handler further up would see a bytearray.
     """
 
+    hints = _AccumulatorRule.hints + (r"=\s*(?:[bB][rR]?|[rR][bB])['\"]",)  # set to a bytes literal
     code = "PFL203"
     name = "bytes-concat-in-loop"
     message = "bytes built with `+=` in a loop is copied each time (quadratic): accumulate in a `bytearray`"
