@@ -77,6 +77,7 @@ def test_unparseable_file_is_named_left_alone_and_others_still_checked(tmp_path:
     assert len(errors) == 1 and errors[0].startswith("broken.py: error: cannot parse")
     assert broken.read_text(encoding="utf-8") == "def f(:\n    pass\n"
     assert slow.read_text(encoding="utf-8") == FAST
+    assert result.stdout.splitlines()[-1].endswith("1 file could not be analyzed (see above).")
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select"])

@@ -249,7 +249,7 @@ class _Report:
             verb = "Would fix" if settings.diff else "Fixed"
             lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
         if not settings.diff:
-            lines.append(output.summary(diagnostics, unsafe))
+            lines.append(output.summary(diagnostics, unsafe, sum(r.error is not None for r in results)))
         return lines
 
 

@@ -39,10 +39,11 @@ def text_line(diagnostic: Diagnostic, unsafe: bool) -> str:
     )
 
 
-def summary(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
+def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: int = 0) -> str:
     total = len(diagnostics)
+    unread = f" {errors} file{'s' if errors != 1 else ''} could not be analyzed (see above)." if errors else ""
     if not total:
-        return "No findings."
+        return "No findings." + unread
     safe = sum(1 for d in diagnostics if d.fix_applicability is Applicability.SAFE)
     more = sum(1 for d in diagnostics if d.fix_applicability is Applicability.UNSAFE)
     noun = "finding" if total == 1 else "findings"
@@ -53,7 +54,7 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
         parts.append(f"{safe} fixable with --fix")
         if more:
             parts.append(f"{more} more with --unsafe-fixes")
-    return ", ".join(parts) + "."
+    return ", ".join(parts) + "." + unread
 
 
 def _counts(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[tuple[str, str, int, bool]]:
