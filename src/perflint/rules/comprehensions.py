@@ -232,8 +232,7 @@ def _init_value(line: cst.SimpleStatementLine | None) -> cst.BaseExpression | No
 
 def _is_empty(ctx: FileContext, value: cst.BaseExpression | None, builtin: str) -> bool:
     """`value` is an empty `builtin` container: `[]`, `{}`, or `list()`/`dict()`/`set()`."""
-    display = {"list": cst.List, "dict": cst.Dict}.get(builtin)
-    if display is not None and isinstance(value, display):
+    if builtin == "list" and isinstance(value, cst.List) or builtin == "dict" and isinstance(value, cst.Dict):
         return not value.elements
     return (
         isinstance(value, cst.Call) and not value.args

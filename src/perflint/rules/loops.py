@@ -108,7 +108,9 @@ def _leaves_from(block: cst.CSTNode, child: cst.CSTNode) -> bool:
     body: Sequence[cst.CSTNode] = block.body  # type: ignore[attr-defined]
     start = next((i for i, s in enumerate(body) if s is child), len(body))
     for statement in body[start:]:
-        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
+        smalls: Sequence[cst.CSTNode] = [statement]
+        if isinstance(statement, cst.SimpleStatementLine):
+            smalls = statement.body
         if any(isinstance(s, _EXITS) for s in smalls):
             return True
     return False
@@ -663,7 +665,9 @@ class GlobalNameInLoop(Rule):
 def _ends_with_exit(body: cst.BaseSuite) -> bool:
     """Whether a block's last statement is a return, raise or break."""
     last = body.body[-1] if isinstance(body, cst.IndentedBlock) else body
-    smalls = last.body if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else [last]
+    smalls: Sequence[cst.CSTNode] = [last]
+    if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        smalls = last.body
     return isinstance(smalls[-1], _EXITS)
 
 
