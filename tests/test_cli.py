@@ -127,6 +127,16 @@ def test_gitignored_and_default_excluded_folders_are_skipped(tmp_path: Path) -> 
     assert paths == {os.path.join("src", "slow.py")}
 
 
+def test_an_ignored_folder_named_on_purpose_is_checked(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".gitignore", "generated/\n")
+    write(tmp_path / "generated" / "slow.py", SLOW)
+    result = perflint(*SELECT, "generated", cwd=tmp_path)
+    assert {line.split(":")[0] for line in result.stdout.splitlines() if "PFL310" in line} == {
+        os.path.join("generated", "slow.py")
+    }
+
+
 def test_rules_and_explain(tmp_path: Path) -> None:
     listed = perflint("rules", cwd=tmp_path)
     assert listed.returncode == 0

@@ -73,7 +73,10 @@ def discover(
         if not root.is_dir():
             yield root
             continue
-        yield from _walk(root, excluded + _inherited_ignores(root) + _gitignore(root.resolve()), skipped)
+        inherited = _inherited_ignores(root)
+        if _ignored(root, True, inherited):
+            inherited = []  # a folder git ignores, named on purpose: check what is in it
+        yield from _walk(root, excluded + inherited + _gitignore(root.resolve()), skipped)
 
 
 def _walk(root: Path, root_ignores: List[Ignore], skipped: FrozenSet[str]) -> Iterator[Path]:
