@@ -2,7 +2,7 @@
 
 Run `python scripts/measure_rules.py` (every rule) or `python scripts/measure_rules.py
 PFL301 PFL4` (only those, keeping the other stored timings) on a quiet machine, then
-`python scripts/update_readme.py`. The docs show a rule's speedup only while its stored
+`python scripts/generate.py`. The docs show a rule's speedup only while its stored
 fingerprint matches its current pair, so a changed pair shows "not measured" until it is
 measured again. Exit status 1 if a pair fails or disagrees (nothing is stored for it).
 """

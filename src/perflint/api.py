@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from typing import List, Optional, Sequence
 
 from perflint import engine
 from perflint.model import Diagnostic
 from perflint.rule import Target
-from perflint.selection import select_rules
+from perflint.selection import running_target, select_rules
 
 
 def _target(target: Optional[Target]) -> Target:
-    return target or min(max(sys.version_info[:2], (3, 9)), (3, 14))
+    return target or running_target()
 
 
 def check(

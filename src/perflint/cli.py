@@ -16,12 +16,12 @@ import click
 
 from perflint import __version__, cache, noqa, output, profiles, sourcefile
 from perflint.bench import bench_command
-from perflint.config import Config, ConfigError, load, running_target
+from perflint.config import Config, ConfigError, load
 from perflint.discovery import discover
 from perflint.model import FileError
 from perflint.profile_report import ProfileView, ShareError, parse_share
 from perflint.runner import FileResult, Settings, run_files, run_source
-from perflint.selection import TARGET_VERSIONS, Selectable, parse_target
+from perflint.selection import TARGET_VERSIONS, Selectable, parse_target, running_target
 
 STDIN = Path("-")
 

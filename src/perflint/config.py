@@ -116,11 +116,6 @@ class Config:
         )
 
 
-def running_target() -> Target:
-    """The running interpreter as a target, within the supported range."""
-    return min(max(sys.version_info[:2], (3, 9)), (3, 14))
-
-
 def find(start: Path) -> Path | None:
     """The nearest `pyproject.toml` with `[tool.perflint]`, else the nearest one at all."""
     nearest = None

@@ -21,9 +21,10 @@ from flake8.exceptions import ExecutionError
 from flake8.options.manager import OptionManager
 
 from perflint import __version__
-from perflint.config import Config, ConfigError, load, running_target
-from perflint.rule import all_rules
+from perflint.catalog import RULES
+from perflint.config import Config, ConfigError, load
 from perflint.runner import Settings, run_source
+from perflint.selection import running_target
 
 Error = tuple[int, int, str, type]
 
@@ -41,13 +42,13 @@ class Plugin:
 
     @staticmethod
     def add_options(manager: OptionManager) -> None:
-        manager.extend_default_ignore([rule.code for rule in all_rules() if not rule.default_on])
+        manager.extend_default_ignore([rule.code for rule in RULES if not rule.default_on])
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
         """Read `[tool.perflint]` once; enable the opt-in rules flake8 selects by name."""
         explicit = [*(options.select or ()), *(options.extend_select or ())]
-        opted_in = [rule.code for rule in all_rules() if not rule.default_on and rule.code.startswith(tuple(explicit))]
+        opted_in = [rule.code for rule in RULES if not rule.default_on and rule.code.startswith(tuple(explicit))]
         try:
             config = load().with_overrides(extend_select=opted_in)
             target = config.target(running_target())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # the faces import this module; libcst is imported only to analyze
     import libcst as cst
@@ -125,5 +125,3 @@ class FileError:
     path: str
     reason: str
 
-
-Examples = Sequence[Example]

@@ -28,21 +28,9 @@ def insert_before(anchor: cst.BaseStatement, ctx: FileContext, code: str) -> Edi
     return Edit(anchor, before=(statement(ctx, code),))
 
 
-def insert_after(anchor: cst.BaseStatement, ctx: FileContext, code: str) -> Edit:
-    return Edit(anchor, after=(statement(ctx, code),))
-
-
 def code_of(ctx: FileContext, node: cst.CSTNode) -> str:
     """Source text of a node (as the module would print it)."""
     return ctx.module.code_for_node(node)
-
-
-def statement_of(ctx: FileContext) -> Optional[cst.BaseStatement]:
-    """The statement line or compound statement that holds the current node."""
-    for candidate in reversed(ctx.ancestors):
-        if isinstance(candidate, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            return candidate
-    return None
 
 
 class _CommentFinder(cst.CSTVisitor):

@@ -1,7 +1,7 @@
 """The rule API: a rule is a small class with `visit_<Node>`/`leave_<Node>` methods.
 
 The engine instantiates every enabled rule once per file and calls all of them from one
-traversal (see `engine.Dispatcher`), so rules never walk the tree themselves except to
+traversal (see `engine.callback_tables`), so rules never walk the tree themselves except to
 answer a question about a candidate. Everything a rule is (code, name, message, docs,
 examples, timing pair) lives on its class; docs, tests and the CLI read it from there.
 """

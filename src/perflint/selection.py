@@ -7,6 +7,7 @@ never run, even when selected. Selection works on the catalog, so it imports no 
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Iterable, List, Optional, Protocol, Sequence, Set, Type, TypeVar
 
 from perflint.catalog import RULES, RuleInfo, Target
@@ -88,3 +89,8 @@ def parse_target(text: str) -> Target:
 
 
 TARGET_VERSIONS = [f"py3{minor}" for minor in range(9, 15)]
+
+
+def running_target() -> Target:
+    """The running interpreter as a target, within the supported range."""
+    return min(max(sys.version_info[:2], (3, 9)), (3, 14))

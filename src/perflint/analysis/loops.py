@@ -8,12 +8,9 @@ evaluated once, so it is not in that loop.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
-
-Loop = Union[cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
-ScopeNode = Union[cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef]
 
 SCOPE_TYPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
 FUNCTION_TYPES = (cst.FunctionDef, cst.Lambda)
@@ -68,18 +65,3 @@ def enclosing_loops(ancestors: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
     for i in range(1, len(ancestors)):
         state = step(ancestors[i - 1], ancestors[i], state)
     return list(state[0])
-
-
-def enclosing_scope(ancestors: Sequence[cst.CSTNode]) -> Optional[ScopeNode]:
-    """The innermost def/lambda/class/module strictly above the last node."""
-    for node in reversed(ancestors[:-1]):
-        if isinstance(node, SCOPE_TYPES):
-            return node  # type: ignore[return-value]
-    return None
-
-
-def enclosing_function(ancestors: Sequence[cst.CSTNode]) -> Optional[cst.FunctionDef]:
-    """The innermost `def` whose body holds the last node, if no class/lambda is closer."""
-    scope = enclosing_scope(ancestors)
-    return scope if isinstance(scope, cst.FunctionDef) else None
-
