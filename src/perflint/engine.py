@@ -33,17 +33,30 @@ class AnalysisError(Exception):
     """The file cannot be analyzed (syntax error, too deeply nested, ...)."""
 
 
+_HANDLERS: Dict[type, List[Tuple[str, bool, type]]] = {}
+
+
+def _handlers(rule_type: type) -> List[Tuple[str, bool, type]]:
+    """(method name, is a visit, node type) of a rule class's handlers, found once per run."""
+    found = _HANDLERS.get(rule_type)
+    if found is None:
+        found = []
+        for attr in dir(rule_type):
+            kind, _, node_name = attr.partition("_")
+            node_type = getattr(cst, node_name, None) if kind in ("visit", "leave") else None
+            if isinstance(node_type, type):
+                found.append((attr, kind == "visit", node_type))
+        _HANDLERS[rule_type] = found
+    return found
+
+
 def callback_tables(rules: Sequence[Rule]) -> Tuple[Dict[type, List[Callback]], Dict[type, List[Callback]]]:
     """Every rule's `visit_X`/`leave_X` methods, keyed by the libcst node type X."""
     visits: Dict[type, List[Callback]] = {}
     leaves: Dict[type, List[Callback]] = {}
     for rule in rules:
-        for attr in dir(type(rule)):
-            kind, _, node_name = attr.partition("_")
-            table = visits if kind == "visit" else leaves if kind == "leave" else None
-            node_type = getattr(cst, node_name, None) if table is not None else None
-            if table is not None and isinstance(node_type, type):
-                table.setdefault(node_type, []).append(getattr(rule, attr))
+        for attr, is_visit, node_type in _handlers(type(rule)):
+            (visits if is_visit else leaves).setdefault(node_type, []).append(getattr(rule, attr))
     return visits, leaves
 
 
