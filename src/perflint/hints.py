@@ -6,8 +6,9 @@ per piece of text.
 
 from __future__ import annotations
 
+import ast
 import re
-from typing import Collection, Dict, Mapping, Optional, Pattern, Set, Tuple
+from typing import Collection, Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 # Loops: what most rules need to see before they can fire.
 LOOP = r"\b(?:for|while)\b"
@@ -31,15 +32,46 @@ class Region:
     """The source of a file, or of one function, method or statement named `name` ("" if
     it has none)."""
 
-    __slots__ = ("text", "name", "imports", "_found")
+    __slots__ = ("text", "name", "imports", "node", "in_class", "_found", "_lines", "_loops", "_captures")
 
-    def __init__(self, text: str, name: str = "", imports: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        name: str = "",
+        imports: Optional[Mapping[str, str]] = None,
+        node: Optional[ast.stmt] = None,
+        lines: Sequence[str] = (),
+        in_class: bool = False,
+    ) -> None:
         self.text = text
         self.name = name
         # What the file's imports bind, anywhere in it: local name -> module or object
         # (`np` -> `numpy`, `join` -> `os.path.join`); None when unknown.
         self.imports = imports
+        # The statement `text` is the source of (None for a whole file), with the file's
+        # `lines`; `in_class` when it is in the body of a class.
+        self.node = node
+        self.in_class = in_class
+        self._lines = lines
         self._found: Dict[str, bool] = {}
+        self._loops: Optional[Region] = None
+        self._captures: Dict[str, FrozenSet[str]] = {}
+
+    @property
+    def loops(self) -> Region:
+        """The part of the region code in a loop can sit in: every `for` and `while`
+        statement, and every other statement (or compound statement's header) with the
+        word `for` in it, which holds any comprehension. A rule that fires only inside
+        loops matches its hints here, which is far rarer than anywhere in a function.
+        The whole text when the region has no statement (a whole file)."""
+        if self._loops is None:
+            if self.node is None:
+                self._loops = self
+            else:
+                ranges = _loop_ranges(self.node, self._lines)
+                text = "".join(["".join(self._lines[first - 1 : last]) for first, last in ranges])
+                self._loops = Region(text, self.name, self.imports, in_class=self.in_class)
+        return self._loops
 
     def bound_to(self, modules: Collection[str]) -> Optional[Set[str]]:
         """Local names the file binds to one of `modules` or to something in them."""
@@ -53,6 +85,17 @@ class Region:
     def mentions(self, names: Collection[str]) -> bool:
         """Whether one of `names` appears as a word (a cheap, superset test)."""
         return any(re.search(rf"\b{re.escape(name)}\b", self.text) for name in names if name in self.text)
+
+    def captures(self, pattern: str) -> FrozenSet[str]:
+        """Every text `pattern`'s first group matches (`r"\\b(\\w+)\\s*=\\s*\\["`: names
+        set to a list display), searched once per region."""
+        found = self._captures.get(pattern)
+        if found is None:
+            compiled = _COMPILED.get(pattern)
+            if compiled is None:
+                compiled = _COMPILED[pattern] = re.compile(pattern, re.MULTILINE)
+            found = self._captures[pattern] = frozenset(compiled.findall(self.text))
+        return found
 
     def has(self, hint: str) -> bool:
         found = self._found.get(hint)
@@ -68,3 +111,39 @@ class Region:
                 pattern = _COMPILED[hint] = re.compile(hint, re.MULTILINE)
             found = self._found[hint] = pattern.search(self.text) is not None
         return found
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSION = re.compile(r"\bfor\b")
+
+
+def _loop_ranges(node: ast.stmt, lines: Sequence[str]) -> List[Tuple[int, int]]:
+    """Line ranges (1-based, inclusive) of `Region.loops`, from a walk over statements
+    only. A compound statement's header is taken to end on its first inner statement's
+    line (one line too many at worst, never too few)."""
+    ranges: List[Tuple[int, int]] = []
+    stack: List[ast.AST] = [node]
+    while stack:
+        stmt = stack.pop()
+        start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])  # type: ignore[attr-defined]
+        end = stmt.end_lineno or stmt.lineno  # type: ignore[attr-defined]
+        if isinstance(stmt, _LOOPS):
+            ranges.append((start, end))
+            continue
+        inner: List[ast.AST] = []
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner.extend(getattr(stmt, field, ()))
+        for case in getattr(stmt, "cases", ()):  # match: a case has no position of its own
+            inner.extend(case.body)
+            head = [case.pattern.lineno] + ([case.guard.lineno] if case.guard else [])
+            _add_if_comprehension(ranges, lines, min(head), case.body[0].lineno)
+        if inner:
+            end = max(start, min(i.lineno for i in inner))  # type: ignore[attr-defined]
+        _add_if_comprehension(ranges, lines, start, end)
+        stack.extend(inner)
+    return sorted(ranges)
+
+
+def _add_if_comprehension(ranges: List[Tuple[int, int]], lines: Sequence[str], first: int, last: int) -> None:
+    if _COMPREHENSION.search("".join(lines[first - 1 : last])):
+        ranges.append((first, last))

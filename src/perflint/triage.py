@@ -142,11 +142,11 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
         return Triage(None, starts)
     lines = text.splitlines(keepends=True)
 
-    def matches(node: ast.stmt, reading_class: bool = False) -> bool:
+    def matches(node: ast.stmt, reading_class: bool = False, in_class: bool = False) -> bool:
         text = "".join(lines[_start(node) - 1 : node.end_lineno])
         if "global" in text:  # it rebinds module names other code is judged by
             return True
-        region = Region(text, getattr(node, "name", ""), imports)
+        region = Region(text, getattr(node, "name", ""), imports, node, lines, in_class)
         return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
 
     stubs: List[Stub] = []
@@ -164,7 +164,7 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
                 kept_code = True
             else:
                 for inner in node.body:
-                    if isinstance(inner, _DEFS) and not matches(inner):
+                    if isinstance(inner, _DEFS) and not matches(inner, in_class=True):
                         stubs.append(_stub(inner, lines))
                     else:
                         kept_code = True
