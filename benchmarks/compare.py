@@ -1,7 +1,7 @@
 """Side-by-side speed of perflint and the linters people would use instead.
 
     python benchmarks/compare.py [--corpus DIR] [--peers BIN_DIR] [--repeats N]
-                                 [--skip TOOL ...] [--only TOOL ...]
+                                 [--skip TOOL ...] [--only TOOL ...] [--one-file N]
 
 The corpus defaults to a copy of the running interpreter's standard library without its
 tests. Peers are looked up in BIN_DIR (see benchmarks/peers.txt for the venv that holds
@@ -10,13 +10,19 @@ them) and then on PATH; a peer that is not installed is left out. Runs are inter
 wall time, CPU time (user + system, children included) and peak memory of the largest
 process, with the exit codes seen (a peer that fails shows it there). Every tool runs in
 the corpus's parent folder on the relative path (mypy-based refurb rejects a top-level
-`abc.py`). perflint runs from this checkout with the running interpreter. The script
-installs nothing.
+`abc.py`). perflint runs from this checkout with the running interpreter; its bytecode is
+compiled first, as `pip install` does (an editable install under PYTHONDONTWRITEBYTECODE
+would otherwise recompile every module in every process). The script installs nothing.
+
+Then each of N files of the corpus (spread over its size range) is checked on its own by
+perflint and flake8, interpreter start included, as pre-commit runs them; and the table
+of targets says which are met.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -85,8 +91,12 @@ def tools(peers: Optional[Path], cache_dir: Path) -> List[Tool]:
     for name, build in peer_commands.items():
         exe = find_executable(name, peers)
         if exe is not None:
-            found.append(Tool(name, lambda corpus, exe=exe, build=build: build(exe, corpus)))
+            found.append(Tool(name, _bound(build, exe)))
     return found
+
+
+def _bound(build: Callable[[str, Path], List[str]], exe: str) -> Callable[[Path], List[str]]:
+    return lambda corpus: build(exe, corpus)
 
 
 def _perflint_has(option: str) -> bool:
@@ -110,15 +120,92 @@ def corpus_size(corpus: Path) -> str:
     return f"{len(files)} files, {lines // 1000}k lines"
 
 
+def median_of(tool: Tool, attribute: str) -> float:
+    return statistics.median(getattr(s, attribute) for s in tool.samples)
+
+
 def table(found: Sequence[Tool]) -> str:
-    reference = statistics.median(s.wall for s in found[0].samples)
+    reference = median_of(found[0], "wall")
     rows = ["| tool | wall s | cpu s | peak MiB | wall vs perflint | exit codes |", "|---|---|---|---|---|---|"]
     for tool in found:
-        wall = statistics.median(s.wall for s in tool.samples)
-        cpu = statistics.median(s.cpu for s in tool.samples)
-        peak = statistics.median(s.peak_mib for s in tool.samples)
+        wall, cpu, peak = median_of(tool, "wall"), median_of(tool, "cpu"), median_of(tool, "peak_mib")
         codes = ",".join(sorted({str(s.exit_code) for s in tool.samples}))
         rows.append(f"| {tool.name} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {wall / reference:.2f}x | {codes} |")
+    return "\n".join(rows)
+
+
+def sample_files(corpus: Path, count: int) -> List[Path]:
+    """`count` files spread evenly over the corpus's range of file sizes."""
+    files = sorted(corpus.rglob("*.py"), key=lambda p: (p.stat().st_size, str(p)))
+    if count <= 0 or not files:
+        return []
+    step = len(files) / count
+    return [files[int(step * index + step / 2)] for index in range(count)]
+
+
+OneFile = Dict[str, List[float]]  # tool name -> median wall time per sample file
+
+
+def one_file_runs(corpus: Path, files: Sequence[Path], flake8: Optional[str], repeats: int) -> OneFile:
+    """Median wall time of each tool on each file on its own, runs interleaved."""
+    commands: Dict[str, Callable[[Path], List[str]]] = {
+        "perflint": lambda path: [sys.executable, "-m", "perflint", "--exit-zero", "--quiet", "--no-cache", str(path)],
+    }
+    if flake8 is not None:
+        commands["flake8"] = lambda path: [flake8, "--exit-zero", str(path)]
+    times: OneFile = {name: [] for name in commands}
+    for path in files:
+        relative = path.relative_to(corpus.parent)
+        samples: Dict[str, List[float]] = {name: [] for name in commands}
+        for _ in range(repeats):
+            for name, command in commands.items():
+                samples[name].append(run_once(command(relative), corpus.parent).wall)
+        for name in commands:
+            times[name].append(statistics.median(samples[name]))
+    return times
+
+
+def one_file_table(corpus: Path, files: Sequence[Path], times: OneFile) -> str:
+    names = list(times)
+    rows = ["| file | lines | " + " | ".join(f"{n} s" for n in names) + " |", "|---|---|" + "---|" * len(names)]
+    for index, path in enumerate(files):
+        lines = path.read_bytes().count(b"\n")
+        cells = " | ".join(f"{times[name][index]:.3f}" for name in names)
+        rows.append(f"| {path.relative_to(corpus)} | {lines} | {cells} |")
+    return "\n".join(rows)
+
+
+def targets(found: Sequence[Tool], times: OneFile) -> str:
+    """The speed targets perflint is held to, each with its measured value."""
+    by_name = {tool.name.split()[0] + (" warm" if "warm" in tool.name else ""): tool for tool in found}
+    cold = median_of(found[0], "wall")
+    rows = ["| target | measured | met? |", "|---|---|---|"]
+
+    def row(target: str, measured: str, met: bool) -> None:
+        rows.append(f"| {target} | {measured} | {'yes' if met else 'NO'} |")
+
+    def ratio(peer: str, limit: float, target: str, inverse: bool = False) -> None:
+        tool = by_name.get(peer)
+        if tool is None:
+            rows.append(f"| {target} | {peer} not installed | - |")
+            return
+        value = median_of(tool, "wall") / cold if inverse else cold / median_of(tool, "wall")
+        row(target, f"{value:.2f}x", value >= limit if inverse else value <= limit)
+
+    ratio("flake8", 0.5, "cold wall <= 0.5x flake8 -j 2")
+    ratio("pylint", 0.25, "cold wall <= 0.25x pylint + plugin --jobs=2")
+    ratio("fixit", 20, "Fixit wall >= 20x perflint cold", inverse=True)
+    warm, ruff = by_name.get("perflint warm"), by_name.get("ruff")
+    if warm is not None and ruff is not None:
+        value = median_of(warm, "wall") / median_of(ruff, "wall")
+        row("warm wall <= 1.2x ruff --no-cache", f"{value:.2f}x", value <= 1.2)
+    peak = median_of(found[0], "peak_mib")
+    row("peak memory per process <= 250 MiB", f"{peak:.0f} MiB", peak <= 250)
+    if "flake8" in times and times["perflint"]:
+        within = sum(p <= f for p, f in zip(times["perflint"], times["flake8"]))
+        total = len(times["perflint"])
+        worst = max(p / f for p, f in zip(times["perflint"], times["flake8"]))
+        row("one file <= flake8 (each sample file)", f"{within} of {total} files; worst {worst:.2f}x", within == total)
     return "\n".join(rows)
 
 
@@ -129,9 +216,11 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[], help="tools to leave out (e.g. fixit, which takes minutes)")
     parser.add_argument("--only", nargs="*", default=[], help="run only these tools (perflint always runs)")
+    parser.add_argument("--one-file", type=int, default=5, metavar="N", help="files to time one at a time (0: none)")
     args = parser.parse_args()
+    compileall.compile_dir(str(ROOT / "src" / "perflint"), quiet=1)
     with tempfile.TemporaryDirectory(prefix="perflint-bench-") as scratch:
-        corpus = args.corpus or build_corpus(Path(scratch))
+        corpus = (args.corpus.resolve() if args.corpus else None) or build_corpus(Path(scratch))
         found = [t for t in tools(args.peers, Path(scratch)) if t.name.split()[0] not in args.skip]
         if args.only:
             found = [t for t in found if t.name.split()[0] == "perflint" or t.name in args.only]
@@ -141,9 +230,17 @@ def main() -> int:
                 if tool.prepare is not None:
                     tool.prepare(corpus)
                 tool.samples.append(run_once(tool.command(Path(corpus.name)), corpus.parent))
+        files = sample_files(corpus, args.one_file)
+        times = one_file_runs(corpus, files, find_executable("flake8", args.peers), max(args.repeats, 5))
         print(f"Corpus: {corpus_size(corpus)}; Python {sys.version.split()[0]}; {os.cpu_count()} cores; "
               f"medians of {args.repeats} interleaved runs.\n")
         print(table(found))
+        if files:
+            print("\nOne file at a time, interpreter start included (median wall of "
+                  f"{max(args.repeats, 5)} interleaved runs):\n")
+            print(one_file_table(corpus, files, times))
+        print("\nTargets:\n")
+        print(targets(found, times))
     return 0
 
 
