@@ -49,27 +49,23 @@ def test_example_findings_do_not_depend_on_triage(case: Tuple[Type[Rule], str], 
 
 
 GLOBAL_REBOUND = '''\
-import re
-_word = None
+SCALE = 3
 
 def _init():
-    global _word
-    _word = re.compile("w+")
+    global SCALE
+    SCALE = 4
 
-def split(s):
-    words = []
-    while s:
-        m = _word.match(s)
-        words.append(m)
-        s = s[1:]
-    return words
+def scaled(xs):
+    return [x * SCALE for x in xs]
 '''
 
 
-def test_a_function_rebinding_a_global_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    found = _found(GLOBAL_REBOUND)
-    assert "PFL102" not in {code for _, _, code in found}
-    assert found == _without_triage(monkeypatch, GLOBAL_REBOUND)
+@pytest.mark.parametrize("statement", ["    global SCALE\n", "    if True: global SCALE\n", "    x = 1; global SCALE\n"])
+def test_a_function_rebinding_a_global_is_kept(statement: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = GLOBAL_REBOUND.replace("    global SCALE\n", statement)
+    rules = select_rules((3, 12), ["PFL102"])
+    assert _found(text, rules) == _without_triage(monkeypatch, text, rules=rules) == set()
+    assert _found(text.replace("global", "pass  #"), rules)  # the rebinding is what stops it
 
 
 def test_stubs_keep_every_line_in_place() -> None:

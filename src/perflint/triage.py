@@ -15,6 +15,7 @@ compute positions for one statement at a time instead of for the whole file.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type, Union
@@ -28,6 +29,8 @@ _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 Stub = Tuple[int, int, str]  # first line, last line (1-based, inclusive), replacement line
 # A module-level assignment this long is data, not code a rule reads.
 _DATA_LINES = 3
+# A `global` statement: at a line's start, or after a `:` or `;` on it.
+_GLOBAL = re.compile(r"(?:^|[:;])[ \t]*global\s", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
 
     def matches(node: ast.stmt, reading_class: bool = False, in_class: bool = False) -> bool:
         text = "".join(lines[_start(node) - 1 : node.end_lineno])
-        if "global" in text:  # it rebinds module names other code is judged by
+        if "global" in text and _GLOBAL.search(text):  # it rebinds module names other code is judged by
             return True
         region = Region(text, getattr(node, "name", ""), imports, node, lines, in_class)
         return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
