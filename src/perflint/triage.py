@@ -147,8 +147,8 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
 
     def matches(node: ast.stmt, reading_class: bool = False, in_class: bool = False) -> bool:
         text = "".join(lines[_start(node) - 1 : node.end_lineno])
-        if "global" in text and _GLOBAL.search(text):  # it rebinds module names other code is judged by
-            return True
+        if not reading_class and "global" in text and _GLOBAL.search(text):
+            return True  # it rebinds module names other code is judged by (its method is kept alone)
         region = Region(text, getattr(node, "name", ""), imports, node, lines, in_class)
         return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
 
