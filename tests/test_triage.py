@@ -69,7 +69,7 @@ def test_a_function_rebinding_a_global_is_kept(statement: str, monkeypatch: pyte
 
 
 def test_stubs_keep_every_line_in_place() -> None:
-    text = 'import os\n"""doc"""\n\ndef quiet(x):\n    return x + 1\n\nclass C:\n    def m(self):\n        for k in self.d.keys():\n            pass\n\n    def n(self):\n        return 2\n'
+    text = 'import os\n"""doc"""\n\ndef quiet(x):\n    return x + 1\n\nclass C:\n    def m(self):\n        if k in self.d.keys():\n            pass\n\n    def n(self):\n        return 2\n'
     reduced = triage.triage(text, select_rules((3, 12), ["PFL310"]))
     assert reduced.text is not None
     old, new = text.splitlines(), reduced.text.splitlines()

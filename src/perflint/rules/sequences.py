@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Callable, cast
+import ast
+import keyword
+import re
+from collections.abc import Collection, Iterator, Sequence
+from typing import Callable, List, Optional, Tuple, cast
 
 import libcst as cst
 
@@ -11,10 +14,192 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
 from perflint.analysis.shapes import contains, is_name
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
+
+# -- triage conditions (see `Rule.may_fire`): regular expressions over source text -------
+# Between two tokens: whitespace, newlines (inside brackets), a backslash continuation or
+# a comment (matched up to its newline only: `####` must not split in several ways).
+_W = r"(?:\s|\\|#[^\n]*\n)*"
+# An int literal as `_int_value` reads it, generously: `0`, `-1`, `0x0`, `-(1)`, `(3)`.
+_INT = rf"(?:[-+(]{_W})*\d\w*(?:{_W}\))*"
+# One whose value can be zero.
+_ZERO = rf"(?:[-+(]{_W})*0\w*(?:{_W}\))*"
+# A function body: every rule that needs `ctx.function()` to be a `def`.
+_DEF = r"\bdef\b"
+
+
+_LOOP_STATEMENTS = (ast.For, ast.AsyncFor, ast.While)
+_DEF_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# (statement, innermost def around it or None if a class or the module is closer, the
+# loops of that def repeating it, innermost first)
+_Placed = Tuple[ast.stmt, Optional[ast.stmt], Tuple[ast.stmt, ...]]
+
+
+def _placed_statements(root: ast.stmt) -> Iterator[_Placed]:
+    """Every statement of `root` (itself included) with its function and loops, found by
+    a walk over statements only (loops as in analysis/loops.py: a `for` body, a `while`
+    body; not an `else:`; none across a def or class)."""
+    stack: List[_Placed] = [(root, None, ())]
+    while stack:
+        placed = stack.pop()
+        yield placed
+        stmt, function, loops = placed
+        if isinstance(stmt, _DEF_STATEMENTS):
+            stack.extend((inner, stmt, ()) for inner in stmt.body)
+            continue
+        if isinstance(stmt, ast.ClassDef):
+            stack.extend((inner, None, ()) for inner in stmt.body)
+            continue
+        inner_loops = (stmt, *loops) if isinstance(stmt, _LOOP_STATEMENTS) else loops
+        stack.extend((inner, function, inner_loops) for inner in getattr(stmt, "body", ()))
+        for field in ("orelse", "finalbody"):
+            stack.extend((inner, function, loops) for inner in getattr(stmt, field, ()))
+        for handler in getattr(stmt, "handlers", ()):
+            stack.extend((inner, function, loops) for inner in handler.body)
+        for case in getattr(stmt, "cases", ()):
+            stack.extend((inner, function, loops) for inner in case.body)
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    """Names bound by an assignment target (not through attributes or subscripts)."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+# A binding seen by `_bindings`: (name, value if an assignment of one name, whether it is
+# a plain `=` assignment with this name as its only target, kind: "assign" for `=`,
+# "annassign", "augassign", "other").
+_Bound = Tuple[str, Optional[ast.expr], bool, str]
+
+
+def _bindings(stmt: ast.stmt, function: Optional[ast.stmt]) -> Iterator[_Bound]:
+    """The bindings `stmt` makes in the scope of `function` as analysis/scope.py records
+    them (those inside expressions, walrus and match patterns, are not seen). The
+    parameters of a def are bindings of the def's own scope: see `_parameters`."""
+    if isinstance(stmt, ast.Assign):
+        sole = len(stmt.targets) == 1
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, stmt.value, sole, "assign"
+            else:
+                for name in _target_names(target):
+                    yield name, None, False, "other"
+    elif isinstance(stmt, ast.AnnAssign):
+        for name in _target_names(stmt.target):
+            yield name, stmt.value, isinstance(stmt.target, ast.Name), "annassign"
+    elif isinstance(stmt, ast.AugAssign):
+        if isinstance(stmt.target, ast.Name):
+            yield stmt.target.id, stmt.value, False, "augassign"
+    elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+        for name in _target_names(stmt.target):
+            yield name, None, False, "other"
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                for name in _target_names(item.optional_vars):
+                    yield name, None, False, "other"
+    elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        for alias in stmt.names:
+            yield alias.asname or alias.name.split(".")[0], None, False, "other"
+    elif isinstance(stmt, (*_DEF_STATEMENTS, ast.ClassDef)):
+        yield stmt.name, None, False, "other"
+    elif isinstance(stmt, ast.Delete):
+        for target in stmt.targets:
+            for name in _target_names(target):
+                yield name, None, False, "other"
+    elif isinstance(stmt, (ast.Global, ast.Nonlocal)):
+        for name in stmt.names:
+            yield name, None, False, "other"
+    for handler in getattr(stmt, "handlers", ()):
+        if handler.name:
+            yield handler.name, None, False, "other"
+
+
+def _parameters(function: ast.stmt) -> Iterator[str]:
+    args = cast(ast.FunctionDef, function).args
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            yield arg.arg
+
+
+# Tokens that matter for matching brackets: strings (which may hold brackets), comments
+# and the brackets themselves.
+_Q1, _Q2 = "'", '"'
+_BRACKET_TOKENS = re.compile(
+    r"(?P<string>[rRbBuUfF]{0,2}(?:"
+    + "|".join(
+        [rf"{q * 3}(?:\\[\s\S]|[^\\])*?{q * 3}" for q in (_Q1, _Q2)]
+        + [rf"{q}(?:\\[\s\S]|[^{q}\\\n])*{q}" for q in (_Q1, _Q2)]
+    )
+    + r"))|#[^\n]*|[()\[\]{}]"
+)
+
+
+def _closes_fields(literal: str) -> bool:
+    """Whether every replacement field of an f-string literal closes in it: if the
+    literal was cut short at a quote nested in a field (Python 3.12), one is still open."""
+    depth = index = 0
+    while index < len(literal):
+        char = literal[index]
+        if depth == 0 and char in "{}" and literal[index + 1 : index + 2] == char:
+            index += 2  # `{{`, `}}`: a brace in the text
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        index += 1
+    return depth == 0
+
+
+def _openers(text: str, closers: Optional[Collection[int]] = None) -> Optional[dict[int, int]]:
+    """Where the bracket closing at each offset of `closers` (default: every one) opens
+    (-1: nowhere), reading `text` from a statement's start; None where this reading
+    cannot be trusted (an f-string with a replacement field may nest quotes, since Python
+    3.12)."""
+    found: dict[int, int] = {}
+    stack: List[int] = []
+    wanted = None if closers is None else set(closers)
+    for token in _BRACKET_TOKENS.finditer(text):
+        start = token.start()
+        kind = text[start]
+        if token.lastgroup == "string":
+            if "{" in token.group() and "f" in token.group()[:3].lower() and not _closes_fields(token.group()):
+                return None
+        elif kind in "([{":
+            stack.append(start)
+        elif kind in ")]}":
+            opener = stack.pop() if stack else -1
+            if wanted is None or start in wanted:
+                found[start] = opener
+                if wanted is not None and len(found) == len(wanted):
+                    return found
+    return found
+
+
+def _self_rebinding(follows: str) -> str:
+    """`name = name<follows>` (also `name = (name)<follows>`, `name = (name<follows>`)."""
+    return rf"(?<![\w.])(\w+){_W}={_W}(?:\({_W})*\1{_W}(?:\){_W})*{follows}"
+
+
+class _FileChecked(Rule):
+    """A rule whose `may_fire` condition holds of a whole file it can fire in too (the
+    file's loops are the whole file), so a file that fails it is not parsed at all."""
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
 
 # -- helpers shared by the rules of this module ------------------------------------------
 
@@ -144,6 +329,10 @@ def _is_builtin_call(ctx: FileContext, node: cst.BaseExpression, name: str) -> b
 
 # -- PFL308 ------------------------------------------------------------------------------
 
+# `)[0]`, `)[-1]`, `)[:3]`, `)[-3:]` (and `[:3:]`, `[-3::]`).
+_PICK_OF_CALL = rf"\){_W}\[{_W}(?::{_W})?{_INT}{_W}(?::{_W}){{0,2}}\]"
+_PICK_PATTERN = re.compile(_PICK_OF_CALL)
+
 _MAX_K = 10  # `sorted(x)[:k]` beyond this k is left alone: heapq's lead shrinks with k
 
 
@@ -153,7 +342,7 @@ def _simple_key(arg: cst.Arg | None) -> bool:
 
 
 @register
-class SortedForMinMax(Rule):
+class SortedForMinMax(_FileChecked):
     """`sorted(x)[0]` sorts all of `x` (O(n log n), plus a new list) to keep one element;
     `min(x)` is one O(n) pass: about 9x faster on 10,000 random floats (measured 8.8x to
     12x). Likewise `sorted(x)[:k]` for a small k (up to 10): `heapq.nsmallest(k, x)` keeps
@@ -175,6 +364,20 @@ class SortedForMinMax(Rule):
 
     code = "PFL308"
     hints = (r"\bsorted\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A call of `sorted` subscripted by an int or a slice with one int bound
+        (`sorted(x)[0]`, `sorted(x)[:3]`)."""
+        if not (super().may_fire(region) and region.has(_PICK_OF_CALL)):
+            return False
+        text = region.text
+        closers = [found.start() for found in _PICK_PATTERN.finditer(text)]
+        openers = _openers(text, closers)
+        return openers is None or any(
+            _may_call(text, opener, closer, ("sorted",)) for closer, opener in openers.items()
+        )
+
     name = "sorted-for-min-max"
     message = "use `min()`/`max()` or `heapq.nsmallest()`/`nlargest()` instead of sorting to take the extremes"
     fix = Applicability.UNSAFE
@@ -315,9 +518,11 @@ def _picked(node: cst.Subscript) -> tuple[str, int] | None:
 
 # -- PFL309 ------------------------------------------------------------------------------
 
+_POP_END = rf"\bpop{_W}\({_W}(?:{_INT}{_W})?\)"
+
 
 @register
-class ManualPriorityQueue(Rule):
+class ManualPriorityQueue(_FileChecked):
     """Taking the smallest item of a list on each turn of a `while` loop with `min()` then
     `remove()`, or with `sort()` then `pop(0)`, costs O(n) (or O(n log n)) per item, so
     draining the queue is quadratic. `heapq` keeps the list as a heap: `heappush` and
@@ -330,6 +535,20 @@ class ManualPriorityQueue(Rule):
 
     code = "PFL309"
     hints = (r"\bwhile\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A `while` loop in a function holding `min`/`max` and `remove`, or `sort` and
+        `pop()`/`pop(0)`/`pop(-1)`."""
+        if not (super().may_fire(region) and region.has(_DEF)):
+            return False
+        loops = region.loops
+        if not loops.has(r"\bwhile\b"):
+            return False
+        if loops.has(r"\bremove\b") and loops.has(r"\b(?:min|max)\b"):
+            return True
+        return loops.has(r"\bsort\b") and loops.has(_POP_END)
+
     name = "manual-priority-queue"
     message = "use `heapq` (heappush/heappop) instead of finding and removing the smallest item each turn"
     bad = (
@@ -449,13 +668,72 @@ def _is_sort_of(statement: cst.CSTNode, receiver: cst.BaseExpression) -> bool:
 
 # -- PFL310 ------------------------------------------------------------------------------
 
+_KEYS_CALL = rf"\.{_W}keys{_W}\({_W}\)"
+_KEYS_CALL_PATTERN = re.compile(_KEYS_CALL)
+_WORD_BEFORE = re.compile(r"(\w+)$")
+# The `for` of a loop or comprehension and its target on one line (a target holds no
+# keyword outside brackets), before the `in` of `for x in d.keys()`.
+_FOR_TARGET = re.compile(
+    rf"(?:^|[^\w.])for\b(?:(?!\b(?:{'|'.join(keyword.kwlist)})\b)[\w \t,()\[\].*])*$"
+)
+_SPACE = " \t\r\n\\"
+
+
+def _back(text: str, end: int) -> Optional[int]:
+    """The offset of the last character before `end` that is not space (None: none, or
+    a comment may sit between)."""
+    index = end - 1
+    while index >= 0 and text[index] in _SPACE:
+        index -= 1
+    if index < 0 or ("\n" in text[index:end] and "#" in text[text.rfind("\n", 0, index) + 1 : index + 1]):
+        return None
+    return index
+
+
+def _may_be_compared(text: str, dot: int, openers: dict[int, int]) -> bool:
+    """Whether the `.keys()` call whose `.` is at `dot` may be the right side of `in`:
+    walk back over the expression it is called on (names, attributes, calls,
+    subscripts), then over opening parentheses, to the word before."""
+    index = _back(text, dot)
+    while True:
+        if index is None:
+            return True
+        char = text[index]
+        if char in ")]":
+            opener = openers.get(index, -1)
+            if opener < 0:
+                return True
+            index = _back(text, opener)
+            continue
+        word = _WORD_BEFORE.search(text, 0, index + 1)
+        if word is None:
+            break
+        if keyword.iskeyword(word.group(1)):
+            index = word.end() - 1
+            break  # `in d.keys()`: the expression started after the keyword
+        index = _back(text, word.start())
+        if index is None or text[index] != ".":
+            break
+        index = _back(text, index)
+    # `index` is now the last character before the expression.
+    while index is not None and text[index] == "(":
+        index = _back(text, index)
+    if index is None:
+        return True
+    if not (text[index] == "n" and text[: index + 1].endswith("in")):
+        return text[index] in "'\"" or text[index] == "."  # a string's method: unsure
+    if index >= 2 and (text[index - 2].isalnum() or text[index - 2] == "_"):
+        return False  # a word ending in `in`
+    start = index - 1
+    return _FOR_TARGET.search(text[max(0, start - 300) : start]) is None
+
 
 def _is_dict_value(ctx: FileContext, value: cst.BaseExpression) -> bool:
     return isinstance(value, (cst.Dict, cst.DictComp)) or _is_builtin_call(ctx, value, "dict")
 
 
 @register
-class InDictKeys(Rule):
+class InDictKeys(_FileChecked):
     """`k in d.keys()` builds a keys view and searches it; `k in d` is the same hash
     lookup without the extra method call and view object (1.6x faster, measured).
 
@@ -469,6 +747,18 @@ class InDictKeys(Rule):
 
     code = "PFL310"
     hints = (r"\bkeys\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A call of `.keys()` without arguments right after `in` (`for ... in` aside)."""
+        if not (super().may_fire(region) and region.has(_KEYS_CALL) and region.has(r"\bin\b")):
+            return False
+        text = region.text
+        openers = _openers(text)
+        return openers is None or any(
+            _may_be_compared(text, found.start(), openers) for found in _KEYS_CALL_PATTERN.finditer(text)
+        )
+
     name = "in-dict-keys"
     message = "use `key in dict` instead of `key in dict.keys()`"
     fix = Applicability.SAFE
@@ -521,6 +811,38 @@ class InDictKeys(Rule):
 
 # -- PFL311 ------------------------------------------------------------------------------
 
+_FIRST = rf"[)\]]{_W}\[{_W}{_ZERO}{_W}\]"  # `)[0]`, `][0]`
+_FIRST_OF_CALL = rf"\){_W}\[{_W}{_ZERO}{_W}\]"
+_FIRST_PATTERN = re.compile(_FIRST)
+_CALLEE = re.compile(r"(\w+)$")
+
+
+def _may_copy(text: str, opener: int, closer: int) -> bool:
+    """Whether the bracketed expression from `opener` to `closer` may be a copy
+    `_copied` accepts or a list comprehension: a call of `list`/`tuple` (or of something
+    in parentheses), a display with `for` or `*` in it, or anything in parentheses."""
+    if opener >= 0 and text[opener] == "[" and text[closer] == "]":
+        inside = text[opener + 1 : closer]
+        return "for" in inside or re.match(rf"{_W}\*", inside) is not None
+    return _may_call(text, opener, closer, ("list", "tuple"))
+
+
+def _may_call(text: str, opener: int, closer: int, names: Collection[str]) -> bool:
+    """Whether the bracketed expression from `opener` to `closer` may be a call of one of
+    `names` (or of something in parentheses), or anything in parentheses."""
+    if opener < 0 or text[opener] != "([{"[")]}".index(text[closer])]:
+        return True  # not read as Python reads it
+    if text[opener] != "(":
+        return False
+    before = text[:opener].rstrip(" \t\r\n\\")
+    line = before[before.rfind("\n") + 1 :]
+    if "#" in line or not before or before[-1] == ")":
+        return True
+    callee = _CALLEE.search(before)
+    if callee is None:
+        return before[-1] not in "]}'\""  # `(...)`: an expression in parentheses
+    return callee.group(1) in names or keyword.iskeyword(callee.group(1))
+
 
 class _YieldFinder(Visitor):
     """Finds a `yield` of one function body (not of functions or classes nested in it)."""
@@ -561,7 +883,7 @@ def _copied(node: cst.BaseExpression) -> cst.BaseExpression | None:
 
 
 @register
-class FirstElementCopy(Rule):
+class FirstElementCopy(_FileChecked):
     """`list(x)[0]` copies every element of `x` into a new list to read the first one;
     `next(iter(x))` stops after one element: O(1) instead of O(n) (on a 10,000-key
     dict, more than 500x faster). A list comprehension indexed by `[0]` is the same waste:
@@ -577,7 +899,21 @@ class FirstElementCopy(Rule):
     """
 
     code = "PFL311"
-    hints = (r"\[\s*0\s*\]",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`[0]` after `)` (a `list()`/`tuple()` call, or a display in parentheses) or
+        after `]` (a display holding `*x`, or a comprehension: found in `region.loops`)."""
+        if not ("0" in region.text and region.has(_FIRST)):
+            return False
+        call = region.has(r"\b(?:list|tuple)\b") and region.has(_FIRST_OF_CALL)
+        if not (call or region.has(rf"\[{_W}\*") or region.loops.has(_FIRST)):
+            return False
+        text = region.text
+        closers = [found.start() for found in _FIRST_PATTERN.finditer(text)]
+        openers = _openers(text, closers)
+        return openers is None or any(_may_copy(text, opener, closer) for closer, opener in openers.items())
+
     name = "first-element-copy"
     message = "use `next(iter(x))` instead of copying `x` into a list to take its first element"
     fix = Applicability.UNSAFE
@@ -682,7 +1018,7 @@ def _first_of_comprehension(updated: cst.CSTNode) -> cst.CSTNode:
 
 
 @register
-class QuadraticListSum(Rule):
+class QuadraticListSum(_FileChecked):
     """`sum(xs, [])` adds the lists one by one, copying everything gathered so far each
     time: quadratic. `itertools.chain.from_iterable` walks each list once (1,000 lists
     of 2: about 30x faster).
@@ -693,6 +1029,12 @@ class QuadraticListSum(Rule):
 
     code = "PFL312"
     hints = (r"\bsum\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`sum` and an empty list after a comma or `start=`."""
+        return super().may_fire(region) and region.has(rf"[,=]{_W}(?:\({_W})*\[{_W}\]")
+
     name = "quadratic-list-sum"
     message = "use `list(itertools.chain.from_iterable(xs))` instead of `sum(xs, [])`"
     fix = Applicability.UNSAFE
@@ -812,7 +1154,7 @@ def _keeps_list_private(use: Use, loops: Sequence[cst.CSTNode]) -> bool:
 
 
 @register
-class ListConcatInLoop(Rule):
+class ListConcatInLoop(_FileChecked):
     """`acc = acc + [v]` builds a new list and copies all of `acc` into it on every turn,
     so the loop is quadratic; `acc.append(v)` (or `acc.extend(other)`) adds in place in
     amortised O(1) per element (2,000 appends: about 80x faster).
@@ -827,6 +1169,33 @@ class ListConcatInLoop(Rule):
 
     code = "PFL313"
     hints = (LOOP, r"=\s*\(?\s*\w+\s*\+")  # `acc = acc + ...`
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`name = name + ...` in a loop of a function, where no binding of `name` in the
+        function keeps it from being a list (see `_bound_only_to`)."""
+        if not (
+            super().may_fire(region) and region.has(_DEF)
+            and "+" in region.loops.text and region.loops.has(_self_rebinding(r"\+"))
+        ):
+            return False
+        if region.node is None or "nonlocal" in region.text:
+            return True
+        concats: List[Tuple[str, ast.stmt]] = []
+        other: dict[ast.stmt, set[str]] = {}  # names bound otherwise, per function
+        for stmt, function, loops in _placed_statements(region.node):
+            if isinstance(stmt, _DEF_STATEMENTS):
+                other.setdefault(stmt, set()).update(_parameters(stmt))
+            if function is None:
+                continue
+            for name, value, sole, kind in _bindings(stmt, function):
+                if kind == "augassign" or (kind in ("assign", "annassign") and sole and _list_or_concat(name, value)):
+                    if loops and kind == "assign" and _is_concat_of(name, value):
+                        concats.append((name, function))
+                else:
+                    other.setdefault(function, set()).add(name)
+        return any(name not in other.get(function, ()) for name, function in concats)
+
     name = "list-concat-in-loop"
     message = "use `acc.append(v)` / `acc.extend(other)` instead of `acc = acc + ...` in a loop"
     fix = Applicability.UNSAFE
@@ -888,6 +1257,21 @@ class ListConcatInLoop(Rule):
         self.report(node, fix=_replacement(self, node, _in_place_concat) if private else None)
 
 
+def _is_concat_of(name: str, value: Optional[ast.expr]) -> bool:
+    """`_is_concat` on an `ast` value."""
+    return (
+        isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)
+        and isinstance(value.left, ast.Name) and value.left.id == name
+    )
+
+
+def _list_or_concat(name: str, value: Optional[ast.expr]) -> bool:
+    """A value `_bound_only_to` may accept for PFL313 (`list` not checked to be the builtin)."""
+    if isinstance(value, (ast.List, ast.ListComp)) or _is_concat_of(name, value):
+        return True
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "list"
+
+
 def _in_place_concat(updated: cst.CSTNode) -> cst.CSTNode:
     """`acc = acc + [v]` -> `acc.append(v)`; `acc = acc + other` -> `acc.extend(other)`."""
     assign = cast(cst.Assign, updated)
@@ -915,7 +1299,7 @@ def _is_shift(name: str, value: cst.BaseExpression | None) -> bool:
 
 
 @register
-class SliceShiftInLoop(Rule):
+class SliceShiftInLoop(_FileChecked):
     """`xs = xs[1:]` copies all remaining elements to drop the first one, so consuming a
     sequence this way is quadratic (2,000 items: about 30x slower than `deque.popleft()`).
     Keep an index into the sequence, use `collections.deque.popleft()`, or for bytes a
@@ -929,6 +1313,47 @@ class SliceShiftInLoop(Rule):
 
     code = "PFL314"
     hints = (LOOP, r"=\s*\w+\s*\[")  # `xs = xs[...]`
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`name = name[start:]` in a loop of a function, the start neither empty nor
+        negative, where `visit_Assign` would not give up on `name`: rebound otherwise in
+        that loop, bound to a memoryview, or only a parameter or target never used as a
+        str, bytes or list."""
+        if not (
+            super().may_fire(region) and region.has(_DEF)
+            and region.loops.has(_self_rebinding(rf"\[{_W}(?![-:\]])"))
+            and region.loops.has(rf":{_W}(?::{_W})?\]")
+        ):
+            return False
+        if region.node is None or "nonlocal" in region.text:
+            return True
+        shifts: List[Tuple[str, ast.stmt, ast.stmt]] = []  # name, function, innermost loop
+        # Per function and name: other bindings, each as (statement, loops around it).
+        other: dict[Tuple[ast.stmt, str], List[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]] = {}
+        valued: set[Tuple[ast.stmt, str]] = set()  # other bindings with a value
+        views: set[Tuple[ast.stmt, str]] = set()  # ... a memoryview among them
+        for stmt, function, loops in _placed_statements(region.node):
+            if function is None:
+                continue
+            for name, value, sole, kind in _bindings(stmt, function):
+                key = (function, name)
+                if kind == "assign" and _is_shift_of(name, value):
+                    if sole and loops:
+                        shifts.append((name, function, loops[0]))
+                    continue
+                other.setdefault(key, []).append((stmt, loops))
+                if value is not None:
+                    valued.add(key)
+                    views.update([key] if _is_memoryview(value) else [])
+        for name, function, loop in shifts:
+            key = (function, name)
+            if key in views or any(s is loop or loop in around for s, around in other.get(key, ())):
+                continue
+            if key in valued or region.has(rf"\b{name}{_W}:=") or region.has(rf"\b{name}{_W}\.{_W}{_SEQUENCE_METHOD}"):
+                return True
+        return False
+
     name = "slice-shift-in-loop"
     message = "shifting with `xs = xs[1:]` copies the rest each turn: keep an index or use a deque"
     bad = (
@@ -996,6 +1421,36 @@ _SEQUENCE_METHODS = frozenset(
         "insert", "extend",
     }
 )
+
+
+_SEQUENCE_METHOD = rf"(?:{'|'.join(sorted(_SEQUENCE_METHODS))})\b"
+
+
+def _is_shift_of(name: str, value: Optional[ast.expr]) -> bool:
+    """`_is_shift` on an `ast` value (a start of `False` is taken for a shift: libcst
+    reads it as a name)."""
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == name):
+        return False
+    found = value.slice
+    if not isinstance(found, ast.Slice) or found.upper is not None or found.step is not None:
+        return False
+    start = found.lower
+    if start is None or (isinstance(start, ast.UnaryOp) and isinstance(start.op, ast.USub)):
+        return False
+    return not (isinstance(start, ast.Constant) and type(start.value) is int and start.value <= 0)
+
+
+def _is_memoryview(value: ast.expr) -> bool:
+    """A value `_may_be_view` certainly takes for a view: built by `memoryview(...)`."""
+    node: ast.expr = value
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == "memoryview":
+                return True
+            node = node.func
+        else:
+            node = node.value
+    return False
 
 
 def _may_be_view(ctx: FileContext, value: cst.BaseExpression) -> bool:
