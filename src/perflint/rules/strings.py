@@ -14,6 +14,8 @@ between the initial value and the loop.
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
@@ -22,7 +24,7 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Binding, ScopeFacts, Use
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
@@ -677,13 +679,285 @@ def _to_augmented(updated: cst.CSTNode) -> cst.CSTNode:
     return cst.AugAssign(found[0], cst.AddAssign(), found[1], semicolon=updated.semicolon)
 
 
-_ADDS = r"\+=\s*[^\d\s]|=\s*\(?\s*[\w.\[\]'\"]+\s*\+"  # `x += part`, `x = x + part`
+# -- triage: where the accumulator rules can fire (see `Rule.may_fire`) ---------------------------
+# The rules need an addition (`t += v`, `t = t + v`) in a loop of a function, to a target
+# seen to hold a literal of their kind. Regions are judged from a walk over their
+# statements (never their expressions), which is exact where regular expressions would
+# trip over parentheses, continuations and comments.
+_AST_KINDS: Dict[type, str] = {str: "str", bytes: "bytes"}
+_AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_AST_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_AST_BLOCKS = ("body", "orelse", "finalbody")
+
+
+def _ast_kind(value: Optional[ast.expr]) -> Optional[str]:
+    """"str" or "bytes" for what `_literal_kind` calls a literal, as `ast` parses it."""
+    if isinstance(value, ast.Constant):
+        return _AST_KINDS.get(type(value.value))
+    return "str" if isinstance(value, ast.JoinedStr) else None
+
+
+def _ast_key(expr: ast.expr) -> Optional[str]:
+    """A key for a target built of names, attributes and subscripts, the same for any two
+    such targets libcst prints alike (a subscript's index is left out: coarser is safe)."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, (ast.Attribute, ast.Subscript)):
+        inner = _ast_key(expr.value)
+        if inner is None:
+            return None
+        return f"{inner}.{expr.attr}" if isinstance(expr, ast.Attribute) else f"{inner}[]"
+    return None
+
+
+def _ast_added(stmt: ast.stmt) -> Optional[ast.expr]:
+    """The target of `t += v` or `t = t + a + b`, as `_accumulation` finds it."""
+    if isinstance(stmt, ast.AugAssign):
+        return stmt.target if isinstance(stmt.op, ast.Add) else None
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+        return None
+    value = stmt.value
+    if not isinstance(value, ast.BinOp):
+        return None
+    while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        value = value.left
+    key = _ast_key(value)
+    return stmt.targets[0] if key is not None and key == _ast_key(stmt.targets[0]) else None
+
+
+def _is_str_call(value: Optional[ast.expr]) -> bool:
+    """A call with `str` as its only argument (`defaultdict(str)`, by any name)."""
+    if not isinstance(value, ast.Call) or len(value.args) != 1 or value.keywords:
+        return False
+    arg = value.args[0]
+    arg = arg.value if isinstance(arg, ast.Starred) else arg
+    return isinstance(arg, ast.Name) and arg.id == "str"
+
+
+class _Function:
+    """What one function's own statements (not those of nested scopes) do."""
+
+    __slots__ = ("inits", "added", "shared")
+
+    def __init__(self) -> None:
+        self.inits: Dict[str, Set[str]] = {"str": set(), "bytes": set()}  # names set to a literal
+        self.added: Set[str] = set()  # names added to in a loop
+        self.shared: Set[str] = set()  # names declared global or nonlocal
+
+
+class _Seen:
+    """What the accumulator rules look for in a region."""
+
+    __slots__ = ("local", "shared_names", "added", "writes", "class_attrs", "str_calls")
+
+    def __init__(self) -> None:
+        # a function sets a local to a literal of the kind and adds to it in a loop
+        self.local = {"str": False, "bytes": False}
+        self.shared_names = False  # a function adds to a global or nonlocal in a loop
+        self.added: Set[str] = set()  # keys of attributes and items added to in a loop of a function
+        self.writes: Dict[str, Set[str]] = {"str": set(), "bytes": set()}  # ... set to a literal
+        self.class_attrs: Dict[str, Set[str]] = {"str": set(), "bytes": set()}  # set in a class body
+        self.str_calls: Set[str] = set()  # names set to `f(str)` (`defaultdict(str)`)
+
+    def scan(self, body: Sequence[ast.stmt], function: Optional[_Function], in_loop: bool, in_class: bool) -> None:
+        for stmt in body:
+            if isinstance(stmt, _AST_DEFS):
+                inner = _Function()
+                self.scan(stmt.body, inner, False, False)
+                for kind, names in inner.inits.items():
+                    self.local[kind] = self.local[kind] or not names.isdisjoint(inner.added)
+                self.shared_names = self.shared_names or not inner.shared.isdisjoint(inner.added)
+            elif isinstance(stmt, ast.ClassDef):
+                self.scan(stmt.body, None, False, True)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                self.simple(stmt, function, in_loop, in_class)
+            elif isinstance(stmt, (ast.Global, ast.Nonlocal)):
+                if function is not None:
+                    function.shared.update(stmt.names)
+            else:
+                looping = in_loop or isinstance(stmt, _AST_LOOPS)
+                self.scan(getattr(stmt, "body", ()), function, looping, in_class)
+                for field in _AST_BLOCKS[1:]:
+                    self.scan(getattr(stmt, field, ()), function, in_loop, in_class)
+                for part in [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]:
+                    self.scan(part.body, function, in_loop, in_class)
+
+    def simple(self, stmt: Union[ast.Assign, ast.AnnAssign, ast.AugAssign], function: Optional[_Function], in_loop: bool, in_class: bool) -> None:
+        if function is not None and in_loop:
+            target = _ast_added(stmt)
+            if isinstance(target, ast.Name):
+                function.added.add(target.id)
+            elif target is not None:
+                key = _ast_key(target)
+                if key is not None:
+                    self.added.add(key)
+        if isinstance(stmt, ast.AugAssign) or stmt.value is None:
+            return
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        kind = _ast_kind(stmt.value)
+        str_call = _is_str_call(stmt.value)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if kind is not None and function is not None and len(targets) == 1:
+                    function.inits[kind].add(target.id)
+                if kind is not None and in_class:
+                    self.class_attrs[kind].add(target.id)
+                if str_call:
+                    self.str_calls.add(target.id)
+            elif kind is not None and len(targets) == 1:
+                key = _ast_key(target)
+                if key is not None:
+                    self.writes[kind].add(key)
+
+    def shared(self, kind: str) -> bool:
+        """Whether an attribute, item, global or nonlocal added to in a loop can be known
+        to hold `kind` (see `_SharedTargets`)."""
+        if self.shared_names:
+            return True
+        for key in self.added:
+            if key in self.writes[kind]:
+                return True
+            head, _, attr = key.rpartition(".")
+            if head and attr in self.class_attrs[kind]:  # `self.attr` set in the class body
+                return True
+            if kind == "str" and key.endswith("[]") and key[:-2] in self.str_calls:
+                return True
+        return False
+
+
+_LAST_SEEN: List[Tuple[Region, Optional[_Seen]]] = []
+
+
+def _seen(region: Region) -> Optional[_Seen]:
+    """What the accumulator rules look for in `region` (None: unknown, as for a whole
+    file). Triage asks every rule about one region in a row, so the last is kept."""
+    if _LAST_SEEN and _LAST_SEEN[0][0] is region:
+        return _LAST_SEEN[0][1]
+    seen: Optional[_Seen] = None
+    if region.node is not None:
+        seen = _Seen()
+        seen.scan([region.node], None, False, False)
+    _LAST_SEEN[:] = [(region, seen)]
+    return seen
+
+
+# A whole file has no statement to walk (parsing it again would cost what triage saves),
+# so there the same conditions are read off its text. A search must start at a rare
+# token to be fast (`+=`, `=`), so targets, which come before their operator, are read
+# off the reversed text. The patterns allow any spaces, parentheses and continuations
+# where the grammar does; comments between tokens are allowed by also reading the text
+# with every `#...` cut off (a `#` in a string cuts too much there: both texts are read).
+_TARGET_GAP = r"[\s\\)]*"  # between a target and its operator (reversed: `)` comes first)
+_NAME_R = r"(\w+)(?![\w.])"
+_ATTR_R = r"(\w+)[\s\\]*\."
+_PLAIN_R = r"=(?![=!<>:+\-*/%&|^@])"  # a plain `=`, reversed (nothing glued before it)
+_PLUS_R = r"\+(?<!=\+)"  # a `+` that does not start `+=`, reversed
+_ADDS_R = {  # reversed: `t += v`, `t = t + v` for a name, an attribute (its name), an item
+    "names": (rf"=\+{_TARGET_GAP}{_NAME_R}", rf"{_PLUS_R}{_TARGET_GAP}{_NAME_R}[\s\\(]*{_PLAIN_R}{_TARGET_GAP}\1(?![\w.])"),
+    "attrs": (rf"=\+{_TARGET_GAP}{_ATTR_R}", rf"{_PLUS_R}{_TARGET_GAP}{_ATTR_R}[^=+]*?{_PLAIN_R}{_TARGET_GAP}\1[\s\\]*\."),
+    "item": (rf"=\+{_TARGET_GAP}\]", rf"{_PLUS_R}{_TARGET_GAP}\][^=+]*?{_PLAIN_R}{_TARGET_GAP}\]"),
+}
+_ADDS_COMPILED = {key: tuple(re.compile(p) for p in patterns) for key, patterns in _ADDS_R.items()}
+# `= "...`: a plain `=` and a literal's prefix and quote (read forwards; a comment ends a line)
+_SET = re.compile(r"=(?<![=!<>:+\-*/%&|^@]=)(?!=)(?:[\s\\(]|#[^\r\n]*(?![^\r\n]))*([rRuUfFbB]{0,2})['\"]")
+_ANNOTATION_R = r"[^=:]*:"  # reversed, back to the nearest `:` (any brackets and lines)
+_SET_TARGETS_R = tuple((key, re.compile(p)) for key, p in (  # what is set, read back from the `=`
+    ("names", rf"{_TARGET_GAP}{_NAME_R}"),
+    ("names", rf"{_ANNOTATION_R}{_TARGET_GAP}{_NAME_R}"),
+    ("attrs", rf"{_TARGET_GAP}{_ATTR_R}"),
+    ("attrs", rf"{_ANNOTATION_R}{_TARGET_GAP}{_ATTR_R}"),
+    ("item", rf"(?:{_ANNOTATION_R})?{_TARGET_GAP}\]"),
+    # `a = b = ""`: a class attribute `a` holds it too (not worth naming: any attribute may)
+    ("chain", rf"{_TARGET_GAP}\w+(?![\w.])[\s\\(]*{_PLAIN_R}"),
+))
+_COMMENTS = re.compile(r"#[^\r\n]*")
+_DECLARED = (re.compile(r"global\b([\w\s,\\]*)"), re.compile(r"nonlocal\b([\w\s,\\]*)"))
+_STR = re.compile(r"str\b")
+_WORD = re.compile(r"\w+")
+
+
+class _FileSeen:
+    """`_Seen`'s answers for a whole file, from its text (never False where `_Seen`
+    would say True of the file's module)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._backwards = [text[::-1]]
+        if "#" in text:  # comments cut off, for the additions
+            self._backwards.append(_COMMENTS.sub("", text)[::-1])
+        self._adds: Dict[str, FrozenSet[str]] = {}
+        self._sites: Optional[List[Tuple[str, int]]] = None  # (kind, where the `=` is in `_backwards[0]`)
+        self._sets: Dict[str, Set[str]] = {}
+
+    def adds(self, key: str) -> FrozenSet[str]:
+        """Names added to (`names`), attributes by name (`attrs`), "" for any item (`item`)."""
+        found = self._adds.get(key)
+        if found is None:
+            names: Set[str] = set()
+            for pattern in _ADDS_COMPILED[key]:
+                for text in self._backwards:
+                    if pattern.groups:
+                        names.update(name[::-1] for name in pattern.findall(text))
+                    elif pattern.search(text):
+                        names.add("")
+            found = self._adds[key] = frozenset(names)
+        return found
+
+    def sets(self, key: str) -> Set[str]:
+        """What is set to a literal of a kind: `{kind}_{names, attrs, item, chain}`."""
+        if self._sites is None:
+            end = len(self.text)
+            self._sites = [
+                ("bytes" if "b" in match.group(1) or "B" in match.group(1) else "str", end - match.start())
+                for match in _SET.finditer(self.text)
+            ]
+        group = key.partition("_")[2]
+        if key not in self._sets:
+            for kind in ("str", "bytes"):
+                self._sets[f"{kind}_{group}"] = set()
+            backwards = self._backwards[0]
+            for name, pattern in _SET_TARGETS_R:
+                if name != group:
+                    continue
+                for kind, start in self._sites:
+                    target = pattern.match(backwards, start)
+                    if target is not None:
+                        self._sets[f"{kind}_{name}"].add(target.group(1)[::-1] if pattern.groups else "")
+        return self._sets[key]
+
+    def local(self, kind: str) -> bool:
+        names = self.adds("names")
+        return bool(names) and not names.isdisjoint(self.sets(f"{kind}_names"))
+
+    def shared(self, kind: str) -> bool:
+        attrs = self.adds("attrs")
+        if attrs and (
+            self.sets(f"{kind}_chain")
+            or not attrs.isdisjoint(self.sets(f"{kind}_attrs") | self.sets(f"{kind}_names"))
+        ):
+            return True
+        if self.adds("item") and (self.sets(f"{kind}_item") or (kind == "str" and _STR.search(self.text))):
+            return True
+        if "global" not in self.text and "nonlocal" not in self.text:
+            return False
+        declared = {name for pattern in _DECLARED for names in pattern.findall(self.text) for name in _WORD.findall(names)}
+        return not declared.isdisjoint(self.adds("names"))
+
+
+_LAST_FILE: List[_FileSeen] = []
+
+
+def _file_seen(file: Region) -> _FileSeen:
+    """The rules ask about one file in a row, each with its own `Region`: share the work."""
+    if not _LAST_FILE or _LAST_FILE[0].text is not file.text:
+        _LAST_FILE[:] = [_FileSeen(file.text)]
+    return _LAST_FILE[0]
 
 
 class _AccumulatorRule(Rule):
     """Reports each accumulator once per loop, at its first addition."""
 
-    hints: ClassVar[Tuple[str, ...]] = (LOOP, _ADDS)
+    hints: ClassVar[Tuple[str, ...]] = (LOOP, r"\+")
     reads_class = True  # attribute accumulators: what else the class assigns to them
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
@@ -738,8 +1012,6 @@ class QuadraticStrConcat(_AccumulatorRule):
     that value instead of the partial result.
     """
 
-    # an attribute, item, global or nonlocal target
-    hints = (LOOP, r"(?:\.\w+|\])\s*(?:\+=|=[^=\n]*\+)|\b(?:global|nonlocal)\b")
     code = "PFL201"
     name = "quadratic-str-concat"
     message = (
@@ -838,6 +1110,17 @@ class QuadraticStrConcat(_AccumulatorRule):
         size=20_000,
     )
 
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        if not super().may_fire(region):
+            return False
+        seen = _seen(region)
+        return seen is None or seen.shared("str")
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and _file_seen(file).shared("str")
+
     def check(self, node: cst.BaseSmallStatement) -> None:
         found = self.shared(node, "str")
         if found is not None:
@@ -862,7 +1145,8 @@ class StrConcatInLoop(_AccumulatorRule):
     rather than the partial string.
     """
 
-    hints = _AccumulatorRule.hints + (r"=\s*(?:[rRuU]|[fF][rR]?|[rR][fF])?['\"]",)  # set to a str literal
+    hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a str literal
+    reads_class = False  # a local of the function
     code = "PFL202"
     name = "str-concat-in-loop"
     message = "str built with `+=` in a loop: append the parts to a list and `\"\".join` it after the loop"
@@ -941,6 +1225,17 @@ class StrConcatInLoop(_AccumulatorRule):
         size=20_000,
     )
 
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        if not super().may_fire(region):
+            return False
+        seen = _seen(region)
+        return seen is None or seen.local["str"]
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and _file_seen(file).local("str")
+
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)
         if local is None or local.kind != "str" or local.reads or not self.first(local.start.loop, local.target):
@@ -967,7 +1262,7 @@ class BytesConcatInLoop(_AccumulatorRule):
     handler further up would see a bytearray.
     """
 
-    hints = _AccumulatorRule.hints + (r"=\s*(?:[bB][rR]?|[rR][bB])['\"]",)  # set to a bytes literal
+    hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a bytes literal
     code = "PFL203"
     name = "bytes-concat-in-loop"
     message = "bytes built with `+=` in a loop is copied each time (quadratic): accumulate in a `bytearray`"
@@ -1041,6 +1336,20 @@ class BytesConcatInLoop(_AccumulatorRule):
         size=20_000,
     )
 
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        if not super().may_fire(region):
+            return False
+        seen = _seen(region)
+        return seen is None or seen.local["bytes"] or seen.shared("bytes")
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        if not super().may_fire_in_file(file):
+            return False
+        seen = _file_seen(file)
+        return seen.local("bytes") or seen.shared("bytes")
+
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)
         if local is None:
@@ -1067,6 +1376,49 @@ def _is_len_call(ctx: FileContext, use: Use) -> bool:
         and len(call.args) == 1
         and ctx.bindings("len")[0] is None
     )
+
+
+# `.join(`, with any spaces, continuations and comments the grammar allows around `join`
+_JOIN_CALL = re.compile(r"\.(?:[\s\\]|#[^\n]*(?![^\n]))*join(?:[\s\\]|#[^\n]*(?![^\n]))*\(")
+# what nests, or hides nesting, in a call's arguments: brackets, `for`, comments, strings
+_CALL_TOKENS = re.compile(r"""[()\[\]{}]|\bfor\b|#[^\n]*|(\w*)('''|\"\"\"|'|")""")
+_STRING_ENDS = {
+    "'''": re.compile(r"(?:[^\\']|\\.|'(?!''))*'''", re.DOTALL),
+    '"""': re.compile(r'(?:[^\\"]|\\.|"(?!""))*"""', re.DOTALL),
+    "'": re.compile(r"(?:[^\\'\n]|\\.)*'", re.DOTALL),
+    '"': re.compile(r'(?:[^\\"\n]|\\.)*"', re.DOTALL),
+}
+_FOR = re.compile(r"\bfor\b")
+
+
+def _may_pass_generator(text: str, start: int) -> bool:
+    """Whether the call whose arguments start at `start` can have a generator expression
+    among them: the word `for` in its parentheses, not inside a `[]` or `{}` there.
+    Permissive where the text defeats the scan (unclosed, an f-string that may nest
+    quotes)."""
+    stack = ["("]
+    pos = start
+    while stack:
+        token = _CALL_TOKENS.search(text, pos)
+        if token is None:
+            return True
+        pos = token.end()
+        found = token.group()
+        if found in "([{":
+            stack.append(found)
+        elif found in ")]}":
+            stack.pop()
+        elif found == "for":
+            if "[" not in stack and "{" not in stack:
+                return True
+        elif token.group(2):
+            if "f" in token.group(1).lower():
+                return _FOR.search(text, start) is not None  # quotes nest in f-strings (3.12)
+            end = _STRING_ENDS[token.group(2)].match(text, pos)
+            if end is None:
+                return True
+            pos = end.end()
+    return False
 
 
 @register
@@ -1140,6 +1492,19 @@ class JoinGenerator(Rule):
         if self.ctx.in_raise_or_assert():
             return  # an error message: never hot
         self.report(node, fix=self.make_fix(Edit(generator, replace=_as_list_comp)))
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A `.join(` whose parentheses hold a `for` (see `_may_pass_generator`)."""
+        return super().may_fire(region) and _joins_generator(region.text)
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and _joins_generator(file.text)
+
+
+def _joins_generator(text: str) -> bool:
+    return any(_may_pass_generator(text, call.end()) for call in _JOIN_CALL.finditer(text))
 
 
 def _as_list_comp(updated: cst.CSTNode) -> cst.CSTNode:
