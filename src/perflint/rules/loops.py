@@ -446,7 +446,7 @@ class ModuleAttributeInLoop(Rule):
     """
 
     code = "PFL101"
-    hints = (LOOP, r"\w\.\w+\s*\(")
+    hints = (LOOP,)
 
     @classmethod
     def may_fire_in_file(cls, file: Region) -> bool:
