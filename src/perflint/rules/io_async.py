@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import List, Optional, Set, Tuple
 
 import libcst as cst
@@ -10,9 +11,10 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.scope import Binding
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
+from perflint.rules.loops import GAP, aliased, remember_file
 from perflint.walk import ValueVisitor, Visitor, visit
 
 
@@ -79,6 +81,8 @@ class _Names(ValueVisitor):
         return super().on_visit(node)
 
 
+_ASYNC_DEF = rf"\basync{GAP}\bdef\b"
+
 # Awaited methods whose calls must stay in order (one connection, stream or queue).
 _ORDERED_PREFIXES = (
     "send", "write", "put", "drain", "sleep", "wait", "acquire", "release", "join", "close",
@@ -104,6 +108,15 @@ class AwaitInLoop(Rule):
 
     code = "PFL702"
     hints = (LOOP, r"\bawait\b")
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """An `async def`'s loop must await."""
+        return super().may_fire(region) and region.has(_ASYNC_DEF) and region.loops.has(r"\bawait\b")
     name = "await-in-loop"
     message = "awaiting in a loop runs the calls one after another: use asyncio.gather or a TaskGroup"
     default_on = False
@@ -179,6 +192,11 @@ _BLOCKING = frozenset(
 )
 _REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _LAST_NAMES = frozenset(n.rpartition(".")[2] for n in _BLOCKING) | _REQUESTS
+_BLOCKING_MODULES = frozenset(
+    {n.rpartition(".")[0] for n in _BLOCKING} | {"urllib", "requests", "requests.api"}
+)
+_BLOCKING_CALL = rf"\b(?:{'|'.join(sorted(_LAST_NAMES | {'open'}))})\b{GAP}\("
+_OPEN = rf"(?<![\w.])open\b{GAP}\("
 
 
 @register
@@ -193,6 +211,23 @@ class BlockingCallInAsync(Rule):
 
     code = "PFL703"
     hints = (r"\basync\b",)
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        remember_file(file)
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """An `async def` must call a blocking name: the builtin `open`, or a name the
+        file binds to a module of `_BLOCKING` or `requests` (or to something in one), or
+        one the file may bind to an attribute of such a name (`sleep = time.sleep`)."""
+        if not (super().may_fire(region) and region.has(_ASYNC_DEF) and region.has(_BLOCKING_CALL)):
+            return False
+        if region.has(_OPEN):
+            return True
+        names = region.bound_to(_BLOCKING_MODULES)
+        return names is None or region.mentions(names) or aliased(region, names)
     name = "blocking-call-in-async"
     message = "blocking call inside `async def` stalls the event loop: use an async API or asyncio.to_thread"
     bad = (
@@ -252,6 +287,8 @@ class BlockingCallInAsync(Rule):
 
 # -- PFL704 -------------------------------------------------------------------------------
 
+_WRITE_NAME = rf"\.{GAP}\bwrite{GAP}\w+{GAP},?{GAP}\)"
+
 # Writers whose `writelines` is measurably faster than a loop of `write` calls (see the
 # rule's docs: for files and io.StringIO it is not).
 _FAST_WRITELINES = frozenset({"io.BytesIO"})
@@ -299,6 +336,23 @@ class WriteInLoop(Rule):
     code = "PFL704"
     hints = (LOOP, r"\bwrite\b")
     file_hints = (r"\bBytesIO\b",)
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        remember_file(file)
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A loop must call `x.write(name)`; in a def or class (the scope that binds
+        `x`), a name the file binds to `io` or `io.BytesIO` must appear, or the file
+        may bind a name to an attribute of one (`B = io.BytesIO`)."""
+        if not (super().may_fire(region) and region.loops.has(_WRITE_NAME)):
+            return False
+        if not isinstance(region.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return True  # a module-level loop: `x` is bound elsewhere in the file
+        names = region.bound_to({"io"})
+        return names is None or region.mentions(names) or aliased(region, names)
     name = "write-in-loop"
     message = "writing item by item to a BytesIO in a loop: use `buf.writelines(items)`"
     fix = Applicability.SAFE

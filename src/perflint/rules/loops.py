@@ -8,11 +8,13 @@ around it does more than walk a literal tuple.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import functools
 import keyword
+import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -80,6 +82,56 @@ _IO_MODULES = frozenset(
 _OS_NON_IO = frozenset(
     {"path", "sep", "fspath", "fsencode", "fsdecode", "linesep", "curdir", "pardir", "extsep", "altsep", "name"}
 )
+
+
+# -- triage conditions (see Rule.may_fire), shared with regex.py and io_async.py -----
+# What may sit between two tokens: blanks, line continuations, parentheses, comments
+# (each to the end of its line, so that a text matches in one way only).
+GAP = r"(?:[\s\\()]|#[^\n]*(?![^\n]))*"
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def in_a_function(region: Region) -> bool:
+    """Whether code of `region` can be inside a def or lambda: a def, or a class or
+    other statement with `def` or `lambda` in it (a module-level loop is not)."""
+    return (
+        region.node is None or isinstance(region.node, _FUNCTIONS) or "def" in region.text or "lambda" in region.text
+    )
+
+
+# The last file seen whole (`Rule.may_fire_in_file`), by the imports mapping triage gives
+# every region of it, and what was found in it.
+_FILE: List[object] = [None, "", {}]
+
+
+def remember_file(file: Region) -> None:
+    """Keep `file` for `aliased`: triage asks about the whole file before its regions."""
+    _FILE[:] = [file.imports, file.text, {}]
+
+
+def aliased(region: Region, names: Collection[str]) -> bool:
+    """Whether the file of `region` may bind a name to an attribute of one of `names`
+    (`search = re.search`, anywhere in it), which `FileContext.callee_name` resolves like
+    the attribute itself. True when the file is unknown."""
+    imports, text, found = _FILE
+    if region.imports is None or region.imports is not imports:
+        return True
+    key = frozenset(names)
+    memo: Dict[FrozenSet[str], bool] = found  # type: ignore[assignment]
+    if key not in memo:
+        words = "|".join(re.escape(n) for n in sorted(key))
+        value = rf"=[\s\\(]*\b(?:{words})(?:[\s\\]*\.[\s\\]*\w+)+[\s\\)]*(?:[;#]|$)"
+        memo[key] = bool(key) and re.search(value, text, re.MULTILINE) is not None  # type: ignore[call-overload]
+    return memo[key]
+
+
+def names_of(imports: Optional[Mapping[str, str]], modules: Collection[str], own: Collection[str] = ()) -> Optional[Set[str]]:
+    """Local names the file's imports bind to one of `modules` (the modules themselves,
+    not things in them), plus any imported name spelled like one of `own` (one name may
+    be imported twice, and the mapping keeps one)."""
+    if imports is None:
+        return None
+    return {local for local, target in imports.items() if target in modules or local in own}
 
 
 # -- shared helpers ------------------------------------------------------------------
@@ -342,6 +394,12 @@ def _comprehension_of(ctx: FileContext, comp_for: cst.CompFor) -> Optional[cst.C
 
 
 # -- PFL101 --------------------------------------------------------------------------
+_MODULE_NAMES = _CHEAP_MODULES | _PATH_MODULES | {"os"}
+_PATH_CALL = rf"{GAP}(?:{'|'.join(sorted(_PURE_PATH_FUNCTIONS))})\b"
+_OS_PATH_CALL = rf"{GAP}path{GAP}\.{_PATH_CALL}"
+_MODULE_CALL = rf"{GAP}\w+{GAP}\("
+
+
 @dataclass
 class _Lookup:
     """One called `module.attr` chain in a loop of a function."""
@@ -388,13 +446,35 @@ class ModuleAttributeInLoop(Rule):
     """
 
     code = "PFL101"
-    hints = (LOOP, r"\w\.\w+\s*\(")
+    hints = (LOOP,)
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
-        """The loop must call through a name bound to a cheap module (or to `os`)."""
-        names = region.bound_to(_CHEAP_MODULES | _PATH_MODULES | {"os"})
-        return super().may_fire(region) and (names is None or region.mentions(names))
+        """A loop in a def must call `m.f(...)` through a name `import` binds to a cheap
+        module, `m.f` a pure path function of a path module or `os.path.f` of `os`."""
+        if not (super().may_fire(region) and in_a_function(region)):
+            return False
+        names = names_of(region.imports, _MODULE_NAMES, _MODULE_NAMES | {"path"})
+        if names is None:
+            return True
+        loops = region.loops
+        for name in names:
+            if name not in loops.text:
+                continue
+            target = region.imports[name] if region.imports else name  # type: ignore[index]
+            if name == "os" or target == "os":
+                call = _OS_PATH_CALL
+            elif name == "path" or target in _PATH_MODULES or name in _PATH_MODULES:
+                call = _PATH_CALL
+            else:
+                call = _MODULE_CALL
+            if loops.has(rf"\b{re.escape(name)}{GAP}\.{call}"):
+                return True
+        return False
     name = "module-attribute-in-loop"
     message = "module attribute looked up on every pass: bind it to a local before the loop"
     fix = Applicability.UNSAFE
@@ -744,6 +824,9 @@ class TryExceptInLoop(Rule):
 
 
 # -- PFL104 --------------------------------------------------------------------------
+_IN_LIST = rf"\bin{GAP}\b(?:list|tuple){GAP}\("
+
+
 @register
 class UnnecessaryListCast(Rule):
     """`for x in list(y)` copies `y` before iterating it. When `y` is a list, tuple, set
@@ -755,7 +838,16 @@ class UnnecessaryListCast(Rule):
     """
 
     code = "PFL104"
-    hints = (r"\bin\s+\(?\s*(?:list|tuple)\s*\(",)
+    hints = (r"\b(?:list|tuple)\b",)
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A def's loop must iterate `list(...)`/`tuple(...)` (`in(list(x))` too)."""
+        return super().may_fire(region) and in_a_function(region) and region.loops.has(_IN_LIST)
     name = "unnecessary-list-cast"
     message = "iterate the collection directly instead of copying it with `list()`/`tuple()`"
     fix = Applicability.SAFE
@@ -831,6 +923,10 @@ class UnnecessaryListCast(Rule):
 
 
 # -- PFL105 --------------------------------------------------------------------------
+_ITEMS_CALL = rf"\.{GAP}\bitems{GAP}\)"
+_TWO_NAMES = rf"\bfor{GAP}\[?{GAP}\w+{GAP},{GAP}\w+{GAP},?{GAP}\]?{GAP}\bin\b"
+
+
 @register
 class DictItemsUnused(Rule):
     """`for k, v in d.items()` builds a (key, value) tuple and unpacks it on every pass;
@@ -842,6 +938,18 @@ class DictItemsUnused(Rule):
 
     code = "PFL105"
     hints = (r"\bfor\b", r"\bitems\b")
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A def's loop must unpack two names from `.items()` with no argument."""
+        if not (super().may_fire(region) and in_a_function(region)):
+            return False
+        loops = region.loops
+        return loops.has(_ITEMS_CALL) and loops.has(_TWO_NAMES)
     name = "dict-items-unused"
     message = "one of the unpacked `items()` names is unused: iterate the keys or `values()`"
     fix = Applicability.UNSAFE
@@ -924,6 +1032,10 @@ def _values_call(updated: cst.CSTNode) -> cst.CSTNode:
 
 
 # -- PFL106 --------------------------------------------------------------------------
+_RANGE_LEN = rf"\bfor{GAP}\b(\w+){GAP}\bin{GAP}\brange{GAP}\blen{GAP}\b(\w+){GAP},?{GAP}\)"
+_RANGE_LEN_COMPILED = re.compile(_RANGE_LEN)
+
+
 def _element_names(sequence: str) -> List[str]:
     """`items` -> item, `entries` -> entry, `xs` -> x; then `<seq>_item`, `item`."""
     singular = ""
@@ -950,6 +1062,23 @@ class RangeLenIndex(Rule):
 
     code = "PFL106"
     hints = (r"\bfor\b", r"\brange\b", r"\blen\b")
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A def's `for i in range(len(xs))` must read `xs[i]`."""
+        if not (super().may_fire(region) and in_a_function(region)):
+            return False
+        loops = region.loops
+        if not loops.has(_RANGE_LEN):
+            return False
+        return any(
+            re.search(rf"\b{sequence}{GAP}\[{GAP}{index}{GAP}\]", loops.text)
+            for index, sequence in _RANGE_LEN_COMPILED.findall(loops.text)
+        )
     name = "range-len-index"
     message = "the index is only used as `xs[i]`: iterate the sequence directly"
     fix = Applicability.UNSAFE
@@ -1029,6 +1158,9 @@ def _sequence_of(updated: cst.CSTNode) -> cst.CSTNode:
 
 
 # -- PFL107 --------------------------------------------------------------------------
+_READLINES_CALL = rf"\.{GAP}\breadlines{GAP}\)"
+
+
 @register
 class ReadlinesInFor(Rule):
     """`for line in f.readlines()` reads the whole file into a list before the first
@@ -1043,6 +1175,15 @@ class ReadlinesInFor(Rule):
 
     code = "PFL107"
     hints = (r"\bfor\b", r"\breadlines\b")
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A def's loop must iterate `x.readlines()`, with no argument."""
+        return super().may_fire(region) and in_a_function(region) and region.loops.has(_READLINES_CALL)
     name = "readlines-in-for"
     message = "iterate the file directly instead of calling `readlines()`"
     fix = Applicability.SAFE

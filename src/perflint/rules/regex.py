@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -12,6 +13,7 @@ from perflint.analysis.loops import FUNCTION_TYPES
 from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
+from perflint.rules.loops import GAP, aliased, in_a_function, remember_file
 
 # Module function -> how many positional arguments it may have for the method call to
 # take the same ones (a further positional argument is `flags`, which the method lacks:
@@ -20,6 +22,8 @@ _POSITIONAL_LIMIT: Dict[str, int] = {
     "match": 2, "search": 2, "fullmatch": 2, "findall": 2, "finditer": 2, "split": 3, "sub": 4,
 }
 _NAME_BASE = "pattern"
+_METHODS = "|".join(sorted(_POSITIONAL_LIMIT))
+_METHOD_CALL = rf"\b(?:{_METHODS})\b{GAP}\("
 
 
 def _is_literal(node: cst.BaseExpression) -> bool:
@@ -64,10 +68,31 @@ class RegexInLoop(Rule):
     file_hints = (r"\bre\b",)
 
     @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        remember_file(file)
+        return super().may_fire_in_file(file) and cls.may_fire(file)
+
+    @classmethod
     def may_fire(cls, region: Region) -> bool:
-        """The loop must use a name the file binds to `re` or to a function of it."""
+        """A def's loop must call `match`, `search`, ...: `re.search(` through a name the
+        file imports `re` as, or `search(` imported from it; or the file may bind a name
+        to an attribute of `re` (`search = re.search`), which the call may spell."""
+        if not (super().may_fire(region) and in_a_function(region)):
+            return False
+        loops = region.loops
+        if not loops.has(_METHOD_CALL):
+            return False
         names = region.bound_to({"re"})
-        return super().may_fire(region) and (names is None or region.mentions(names))
+        if names is None or region.imports is None or aliased(region, names):
+            return True
+        for name in names | ({"re"} & region.imports.keys()):  # `re` may be imported twice
+            if name in loops.text:
+                spelled = rf"\b{re.escape(name)}\b{GAP}"
+                if name == "re" or region.imports[name] == "re":
+                    spelled += rf"\.{GAP}(?:{_METHODS})\b{GAP}"
+                if loops.has(spelled + r"\("):
+                    return True
+        return False
     name = "regex-in-loop"
     message = "regular expression in a loop: compile it once before the loop"
     fix = Applicability.UNSAFE
