@@ -68,7 +68,8 @@ _CHEAP_MODULES = frozenset(
 _PATH_MODULES = frozenset({"os.path", "posixpath", "ntpath"})
 _PURE_PATH_FUNCTIONS = frozenset(
     {"join", "split", "splitext", "basename", "dirname", "normcase", "normpath", "isabs", "splitdrive"}
-)# Signs that a loop waits on I/O or system calls, next to which a lookup is noise.
+)
+# Signs that a loop waits on I/O or system calls, next to which a lookup is noise.
 _IO_BUILTINS = frozenset({"open", "print", "input"})
 _IO_METHODS = frozenset(
     {"write", "writelines", "read", "readline", "readlines", "send", "sendall", "recv", "flush", "seek"}
