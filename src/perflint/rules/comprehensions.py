@@ -402,11 +402,12 @@ def _shape(loop: ast.For, before: ast.stmt | None) -> int:
     variable, or an item assignment after an empty dict."""
     if loop.orelse or len(loop.body) != 1:
         return 0
-    inner, test = loop.body[0], None
+    inner = loop.body[0]
+    test: ast.expr | None = None
     if isinstance(inner, ast.If):
         if inner.orelse or len(inner.body) != 1:
             return 0
-        inner, test = inner.body[0], inner.test
+        test, inner = inner.test, inner.body[0]
     if isinstance(inner, ast.Expr):
         call = inner.value
         if not (
@@ -498,6 +499,11 @@ class ManualListComprehension(Rule):
         Example(
             "def f(xs, ys):\n    out = []\n    for x in xs if ys else ys:\n        out.append(x + 1)\n    return out\n",
             "def f(xs, ys):\n    out = [x + 1 for x in (xs if ys else ys)]\n    return out\n",
+        ),
+        Example(
+            "class Shop:\n    def names(self):\n        out = list()\n        for item in self.items:\n"
+            "            out.append(item.name)\n        return out\n",
+            "class Shop:\n    def names(self):\n        out = [item.name for item in self.items]\n        return out\n",
         ),
     )
     good = (
@@ -658,6 +664,12 @@ class ManualDictComprehension(Rule):
         Example(
             "def f(pairs):\n    d = {}\n    for k, v in pairs:\n        if v:\n            d[k] = v, k\n    return d\n",
             "def f(pairs):\n    d = {k: (v, k) for k, v in pairs if v}\n    return d\n",
+        ),
+        Example(
+            "def f(rows):\n    if not rows:\n        return None\n    else:\n        d = dict()\n"
+            "        for row in rows:\n            d[row.key] = row\n        return d\n",
+            "def f(rows):\n    if not rows:\n        return None\n    else:\n"
+            "        d = {row.key: row for row in rows}\n        return d\n",
         ),
     )
     good = (
