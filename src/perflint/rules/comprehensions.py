@@ -18,6 +18,7 @@ the items before it in the container, the rewrite leaves nothing.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
@@ -26,6 +27,7 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.hints import Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
 from perflint.walk import ValueVisitor, visit
@@ -358,6 +360,106 @@ def _in_function(ctx: FileContext) -> bool:
     return isinstance(ctx.function(), cst.FunctionDef)
 
 
+# -- triage ---------------------------------------------------------------------------
+# The loop shapes the rules below start from, found on a region's `ast` statements (a
+# walk over statements, not expressions: cheap next to parsing with libcst). Each is a
+# necessary condition of its rule's `visit_For`, checked no more strictly than libcst
+# sees it, so a rule is asked to run only where it can fire (see `Rule.may_fire`).
+_LIST_COMP, _LIST_COPY, _DICT_COMP, _SET_UPDATE = 1, 2, 4, 8
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+# The statement scanned last and its shapes: triage asks every rule about one region
+# in a row (holding the statement keeps its id from being reused).
+_last: list[object] = [None, 0]
+
+
+def _shapes(node: ast.stmt) -> int:
+    """The shapes of the `for` loops inside a function anywhere in `node`."""
+    if _last[0] is node:
+        return _last[1]  # type: ignore[return-value]
+    found = 0
+    stack: list[tuple[ast.AST, bool]] = [(node, False)]
+    while stack:
+        stmt, in_function = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            in_function = True
+        elif isinstance(stmt, ast.ClassDef):
+            in_function = False
+        for field in _BLOCKS:
+            block = getattr(stmt, field, None)
+            if not block:
+                continue
+            for index, inner in enumerate(block):
+                if in_function and type(inner) is ast.For:
+                    found |= _shape(inner, block[index - 1] if index else None)
+                stack.append((inner, in_function))
+    _last[:] = [node, found]
+    return found
+
+
+def _shape(loop: ast.For, before: ast.stmt | None) -> int:
+    """What `_method_build`/`_item_build` may make of `loop` (`before` is the statement
+    before it): an append of anything after an empty list, an append or add of the loop
+    variable, or an item assignment after an empty dict."""
+    if loop.orelse or len(loop.body) != 1:
+        return 0
+    inner = loop.body[0]
+    test: ast.expr | None = None
+    if isinstance(inner, ast.If):
+        if inner.orelse or len(inner.body) != 1:
+            return 0
+        test, inner = inner.test, inner.body[0]
+    if isinstance(inner, ast.Expr):
+        call = inner.value
+        if not (
+            isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name) and len(call.args) == 1
+            and not call.keywords and not isinstance(call.args[0], ast.Starred)
+        ):
+            return 0
+        item, method = call.args[0], call.func.attr
+        identity = (
+            test is None and isinstance(loop.target, ast.Name)
+            and isinstance(item, ast.Name) and item.id == loop.target.id
+        )
+        if method == "append":
+            return _LIST_COPY if identity else _LIST_COMP if _empty(before, call.func.value.id, "list") else 0
+        return _SET_UPDATE if method == "add" and identity else 0
+    if isinstance(inner, ast.Assign) and len(inner.targets) == 1:
+        target = inner.targets[0]
+        if (
+            isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+            and not isinstance(target.slice, ast.Slice) and _empty(before, target.value.id, "dict")
+        ):
+            return _DICT_COMP
+    return 0
+
+
+def _empty(before: ast.stmt | None, name: str, builtin: str) -> bool:
+    """`before` is `name = []`/`name: T = list()` (`{}`/`dict()` for dicts), as
+    `_initializer` and `_is_empty` want."""
+    if isinstance(before, ast.Assign) and len(before.targets) == 1:
+        target = before.targets[0]
+    elif isinstance(before, ast.AnnAssign) and before.value is not None:
+        target = before.target
+    else:
+        return False
+    if not (isinstance(target, ast.Name) and target.id == name):
+        return False
+    value = before.value
+    if isinstance(value, ast.List) and builtin == "list":
+        return not value.elts
+    if isinstance(value, ast.Dict) and builtin == "dict":
+        return not value.keys
+    return (
+        isinstance(value, ast.Call) and not value.args and not value.keywords
+        and isinstance(value.func, ast.Name) and value.func.id == builtin
+    )
+
+
+def _may_shape(region: Region, shape: int) -> bool:
+    return region.node is None or bool(_shapes(region.node) & shape)
+
+
 @register
 class ManualListComprehension(Rule):
     """Appending to a list in a loop looks up and calls `out.append` once per item; a
@@ -398,6 +500,11 @@ class ManualListComprehension(Rule):
             "def f(xs, ys):\n    out = []\n    for x in xs if ys else ys:\n        out.append(x + 1)\n    return out\n",
             "def f(xs, ys):\n    out = [x + 1 for x in (xs if ys else ys)]\n    return out\n",
         ),
+        Example(
+            "class Shop:\n    def names(self):\n        out = list()\n        for item in self.items:\n"
+            "            out.append(item.name)\n        return out\n",
+            "class Shop:\n    def names(self):\n        out = [item.name for item in self.items]\n        return out\n",
+        ),
     )
     good = (
         # the list is read in the loop: items depend on earlier ones
@@ -436,6 +543,10 @@ class ManualListComprehension(Rule):
         after="def run():\n    return [x * 2 for x in xs]",
         note="1.2x at 10,000 items on CPython 3.11; slower below about 30 items before 3.12",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        return super().may_fire(region) and _may_shape(region, _LIST_COMP)
 
     def visit_For(self, node: cst.For) -> None:
         build = _method_build(node, "append")
@@ -492,6 +603,10 @@ class ManualListCopy(Rule):
         before="def run():\n    out = []\n    for x in xs:\n        out.append(x)\n    return out",
         after="def run():\n    return list(xs)",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        return super().may_fire(region) and _may_shape(region, _LIST_COPY)
 
     def visit_For(self, node: cst.For) -> None:
         build = _method_build(node, "append")
@@ -550,6 +665,12 @@ class ManualDictComprehension(Rule):
             "def f(pairs):\n    d = {}\n    for k, v in pairs:\n        if v:\n            d[k] = v, k\n    return d\n",
             "def f(pairs):\n    d = {k: (v, k) for k, v in pairs if v}\n    return d\n",
         ),
+        Example(
+            "def f(rows):\n    if not rows:\n        return None\n    else:\n        d = dict()\n"
+            "        for row in rows:\n            d[row.key] = row\n        return d\n",
+            "def f(rows):\n    if not rows:\n        return None\n    else:\n"
+            "        d = {row.key: row for row in rows}\n        return d\n",
+        ),
     )
     good = (
         "def f(words):\n    d = {}\n    for w in words:\n        d[w] = d.get(w, 0) + 1\n    return d\n",
@@ -566,6 +687,10 @@ class ManualDictComprehension(Rule):
         size=100,
         note="1.35x at 100 items, about even at 10,000 on CPython 3.11",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        return super().may_fire(region) and _may_shape(region, _DICT_COMP)
 
     def visit_For(self, node: cst.For) -> None:
         build = _item_build(node)
@@ -621,6 +746,10 @@ class ManualSetUpdate(Rule):
         before="def run():\n    s = set()\n    for x in xs:\n        s.add(x)\n    return s",
         after="def run():\n    return set(xs)",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        return super().may_fire(region) and _may_shape(region, _SET_UPDATE)
 
     def visit_For(self, node: cst.For) -> None:
         build = _method_build(node, "add")
