@@ -89,3 +89,12 @@ def test_a_file_no_rule_can_fire_in_is_not_parsed_by_libcst(monkeypatch: pytest.
 def test_a_syntax_error_is_reported_whatever_the_rules() -> None:
     with pytest.raises(engine.AnalysisError):
         engine.check_source("def f(:\n    pass\n", "t.py", select_rules((3, 12), ["PFL310"]), (3, 12))
+
+
+def test_a_form_feed_does_not_shift_the_stubs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ast` ends lines at newlines only; a form feed (common before a def) is not one."""
+    text = "import os\n\x0c\ndef quiet(x):\n    return x\n\x0c# section\ndef slow(d, ks):\n    for k in ks:\n        if k in d.keys():\n            pass\n"
+    reduced = triage.triage(text, ALL)
+    assert reduced.text is not None and "return x" not in reduced.text
+    assert len(reduced.text.split("\n")) == len(text.split("\n"))
+    assert _found(text) == _without_triage(monkeypatch, text) == {(8, 11, "PFL310")}

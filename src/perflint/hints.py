@@ -28,6 +28,16 @@ def _words(hint: str) -> Tuple[str, ...]:
     return tuple((match.group(1) or match.group(2)).split("|"))
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+
+
+def source_lines(text: str) -> List[str]:
+    """`text`'s lines with their endings, ended where `ast` ends them (`str.splitlines`
+    also ends a line at a form feed and other separators, which would shift every line
+    after it)."""
+    return _LINE.findall(text)
+
+
 class Region:
     """The source of a file, or of one function, method or statement named `name` ("" if
     it has none)."""

@@ -20,7 +20,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type, Union
 
-from perflint.hints import Region
+from perflint.hints import Region, source_lines
 
 if TYPE_CHECKING:
     from perflint.rule import Rule
@@ -143,7 +143,7 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
     candidates = [rule for rule in rules if rule.may_fire_in_file(Region(text, "", imports))]
     if not candidates:
         return Triage(None, starts)
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text)
 
     def matches(node: ast.stmt, reading_class: bool = False, in_class: bool = False) -> bool:
         text = "".join(lines[_start(node) - 1 : node.end_lineno])
