@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Collection, Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
+from typing import (
+    Any,
+    Callable,
+    Collection,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    Optional,
+    Pattern,
+    Sequence,
+    Set,
+    Tuple,
+    TypeVar,
+)
+
+T = TypeVar("T")
 
 # Loops: what most rules need to see before they can fire.
 LOOP = r"\b(?:for|while)\b"
@@ -42,7 +58,7 @@ class Region:
     """The source of a file, or of one function, method or statement named `name` ("" if
     it has none)."""
 
-    __slots__ = ("text", "name", "imports", "node", "in_class", "_found", "_lines", "_loops", "_captures")
+    __slots__ = ("text", "name", "imports", "node", "in_class", "file", "_found", "_lines", "_loops", "_captures", "_derived")
 
     def __init__(
         self,
@@ -52,6 +68,7 @@ class Region:
         node: Optional[ast.stmt] = None,
         lines: Sequence[str] = (),
         in_class: bool = False,
+        file: Optional[Region] = None,
     ) -> None:
         self.text = text
         self.name = name
@@ -62,10 +79,20 @@ class Region:
         # `lines`; `in_class` when it is in the body of a class.
         self.node = node
         self.in_class = in_class
+        # The whole file the region is part of (itself for a whole file; None if unknown).
+        self.file = file if file is not None or node is not None else self
         self._lines = lines
         self._found: Dict[str, bool] = {}
         self._loops: Optional[Region] = None
         self._captures: Dict[str, FrozenSet[str]] = {}
+        self._derived: Dict[Callable[[Region], Any], Any] = {}
+
+    def derived(self, compute: Callable[[Region], T]) -> T:
+        """`compute(self)`, computed once per region: what several rules read off the
+        same region (a walk over its statements) is paid for once."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return self._derived[compute]  # type: ignore[no-any-return]
 
     @property
     def loops(self) -> Region:
@@ -80,7 +107,7 @@ class Region:
             else:
                 ranges = _loop_ranges(self.node, self._lines)
                 text = "".join(["".join(self._lines[first - 1 : last]) for first, last in ranges])
-                self._loops = Region(text, self.name, self.imports, in_class=self.in_class)
+                self._loops = Region(text, self.name, self.imports, lines=(), in_class=self.in_class, file=self.file)
         return self._loops
 
     def bound_to(self, modules: Collection[str]) -> Optional[Set[str]]:

@@ -140,7 +140,8 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
         return Triage(text, None, rules)
     starts = _anchors(tree)
     imports = _imports(tree)
-    candidates = [rule for rule in rules if rule.may_fire_in_file(Region(text, "", imports))]
+    file = Region(text, "", imports)
+    candidates = [rule for rule in rules if rule.may_fire_in_file(file)]
     if not candidates:
         return Triage(None, starts)
     lines = source_lines(text)
@@ -149,7 +150,7 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
         text = "".join(lines[_start(node) - 1 : node.end_lineno])
         if not reading_class and "global" in text and _GLOBAL.search(text):
             return True  # it rebinds module names other code is judged by (its method is kept alone)
-        region = Region(text, getattr(node, "name", ""), imports, node, lines, in_class)
+        region = Region(text, getattr(node, "name", ""), imports, node, lines, in_class, file)
         return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
 
     stubs: List[Stub] = []

@@ -367,15 +367,10 @@ def _in_function(ctx: FileContext) -> bool:
 # sees it, so a rule is asked to run only where it can fire (see `Rule.may_fire`).
 _LIST_COMP, _LIST_COPY, _DICT_COMP, _SET_UPDATE = 1, 2, 4, 8
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-# The statement scanned last and its shapes: triage asks every rule about one region
-# in a row (holding the statement keeps its id from being reused).
-_last: list[object] = [None, 0]
-
-
-def _shapes(node: ast.stmt) -> int:
-    """The shapes of the `for` loops inside a function anywhere in `node`."""
-    if _last[0] is node:
-        return _last[1]  # type: ignore[return-value]
+def _shapes(region: Region) -> int:
+    """The shapes of the `for` loops inside a function anywhere in the region's statement."""
+    node = region.node
+    assert node is not None
     found = 0
     stack: list[tuple[ast.AST, bool]] = [(node, False)]
     while stack:
@@ -392,7 +387,6 @@ def _shapes(node: ast.stmt) -> int:
                 if in_function and type(inner) is ast.For:
                     found |= _shape(inner, block[index - 1] if index else None)
                 stack.append((inner, in_function))
-    _last[:] = [node, found]
     return found
 
 
@@ -457,7 +451,7 @@ def _empty(before: ast.stmt | None, name: str, builtin: str) -> bool:
 
 
 def _may_shape(region: Region, shape: int) -> bool:
-    return region.node is None or bool(_shapes(region.node) & shape)
+    return region.node is None or bool(region.derived(_shapes) & shape)
 
 
 @register

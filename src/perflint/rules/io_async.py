@@ -14,7 +14,7 @@ from perflint.analysis.scope import Binding
 from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
-from perflint.rules.loops import GAP, aliased, remember_file
+from perflint.rules.loops import GAP, aliased
 from perflint.walk import ValueVisitor, Visitor, visit
 
 
@@ -108,10 +108,6 @@ class AwaitInLoop(Rule):
 
     code = "PFL702"
     hints = (LOOP, r"\bawait\b")
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
@@ -211,11 +207,6 @@ class BlockingCallInAsync(Rule):
 
     code = "PFL703"
     hints = (r"\basync\b",)
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        remember_file(file)
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
@@ -336,11 +327,6 @@ class WriteInLoop(Rule):
     code = "PFL704"
     hints = (LOOP, r"\bwrite\b")
     file_hints = (r"\bBytesIO\b",)
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        remember_file(file)
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:

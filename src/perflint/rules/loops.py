@@ -14,7 +14,7 @@ import functools
 import keyword
 import re
 from dataclasses import dataclass, field
-from typing import Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -100,30 +100,16 @@ def in_a_function(region: Region) -> bool:
     )
 
 
-# The last file seen whole (`Rule.may_fire_in_file`), by the imports mapping triage gives
-# every region of it, and what was found in it.
-_FILE: List[object] = [None, "", {}]
-
-
-def remember_file(file: Region) -> None:
-    """Keep `file` for `aliased`: triage asks about the whole file before its regions."""
-    _FILE[:] = [file.imports, file.text, {}]
-
-
 def aliased(region: Region, names: Collection[str]) -> bool:
     """Whether the file of `region` may bind a name to an attribute of one of `names`
     (`search = re.search`, anywhere in it), which `FileContext.callee_name` resolves like
     the attribute itself. True when the file is unknown."""
-    imports, text, found = _FILE
-    if region.imports is None or region.imports is not imports:
+    if region.file is None:
         return True
-    key = frozenset(names)
-    memo: Dict[FrozenSet[str], bool] = found  # type: ignore[assignment]
-    if key not in memo:
-        words = "|".join(re.escape(n) for n in sorted(key))
-        value = rf"=[\s\\(]*\b(?:{words})(?:[\s\\]*\.[\s\\]*\w+)+[\s\\)]*(?:[;#]|$)"
-        memo[key] = bool(key) and re.search(value, text, re.MULTILINE) is not None  # type: ignore[call-overload]
-    return memo[key]
+    if not names:
+        return False
+    words = "|".join(re.escape(n) for n in sorted(names))
+    return region.file.has(rf"=[\s\\(]*\b(?:{words})(?:[\s\\]*\.[\s\\]*\w+)+[\s\\)]*(?:[;#]|$)")
 
 
 def names_of(imports: Optional[Mapping[str, str]], modules: Collection[str], own: Collection[str] = ()) -> Optional[Set[str]]:
@@ -448,10 +434,6 @@ class ModuleAttributeInLoop(Rule):
 
     code = "PFL101"
     hints = (LOOP,)
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
@@ -842,10 +824,6 @@ class UnnecessaryListCast(Rule):
     hints = (r"\b(?:list|tuple)\b",)
 
     @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
-
-    @classmethod
     def may_fire(cls, region: Region) -> bool:
         """A def's loop must iterate `list(...)`/`tuple(...)` (`in(list(x))` too)."""
         return super().may_fire(region) and in_a_function(region) and region.loops.has(_IN_LIST)
@@ -939,10 +917,6 @@ class DictItemsUnused(Rule):
 
     code = "PFL105"
     hints = (r"\bfor\b", r"\bitems\b")
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
@@ -1065,10 +1039,6 @@ class RangeLenIndex(Rule):
     hints = (r"\bfor\b", r"\brange\b", r"\blen\b")
 
     @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
-
-    @classmethod
     def may_fire(cls, region: Region) -> bool:
         """A def's `for i in range(len(xs))` must read `xs[i]`."""
         if not (super().may_fire(region) and in_a_function(region)):
@@ -1176,10 +1146,6 @@ class ReadlinesInFor(Rule):
 
     code = "PFL107"
     hints = (r"\bfor\b", r"\breadlines\b")
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:

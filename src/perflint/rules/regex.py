@@ -13,7 +13,7 @@ from perflint.analysis.loops import FUNCTION_TYPES
 from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
-from perflint.rules.loops import GAP, aliased, in_a_function, remember_file
+from perflint.rules.loops import GAP, aliased, in_a_function
 
 # Module function -> how many positional arguments it may have for the method call to
 # take the same ones (a further positional argument is `flags`, which the method lacks:
@@ -66,11 +66,6 @@ class RegexInLoop(Rule):
     code = "PFL701"
     hints = (LOOP,)
     file_hints = (r"\bre\b",)
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        remember_file(file)
-        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:

@@ -196,10 +196,6 @@ class _FileChecked(Rule):
     """A rule whose `may_fire` condition holds of a whole file it can fire in too (the
     file's loops are the whole file), so a file that fails it is not parsed at all."""
 
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and cls.may_fire(file)
-
 
 # -- helpers shared by the rules of this module ------------------------------------------
 

@@ -825,20 +825,19 @@ class _Seen:
         return False
 
 
-_LAST_SEEN: List[Tuple[Region, Optional[_Seen]]] = []
+def _scan(region: Region) -> Optional[_Seen]:
+    """What the accumulator rules look for in `region` (None: unknown, as for a whole
+    file); see `_seen`."""
+    if region.node is None:
+        return None
+    seen = _Seen()
+    seen.scan([region.node], None, False, False)
+    return seen
 
 
 def _seen(region: Region) -> Optional[_Seen]:
-    """What the accumulator rules look for in `region` (None: unknown, as for a whole
-    file). Triage asks every rule about one region in a row, so the last is kept."""
-    if _LAST_SEEN and _LAST_SEEN[0][0] is region:
-        return _LAST_SEEN[0][1]
-    seen: Optional[_Seen] = None
-    if region.node is not None:
-        seen = _Seen()
-        seen.scan([region.node], None, False, False)
-    _LAST_SEEN[:] = [(region, seen)]
-    return seen
+    """`_scan`, once per region for all the accumulator rules."""
+    return region.derived(_scan)
 
 
 # A whole file has no statement to walk (parsing it again would cost what triage saves),
@@ -944,14 +943,13 @@ class _FileSeen:
         return not declared.isdisjoint(self.adds("names"))
 
 
-_LAST_FILE: List[_FileSeen] = []
-
-
 def _file_seen(file: Region) -> _FileSeen:
-    """The rules ask about one file in a row, each with its own `Region`: share the work."""
-    if not _LAST_FILE or _LAST_FILE[0].text is not file.text:
-        _LAST_FILE[:] = [_FileSeen(file.text)]
-    return _LAST_FILE[0]
+    """A file's `_FileSeen`, once per file for all the accumulator rules."""
+    return file.derived(_read_file)
+
+
+def _read_file(file: Region) -> _FileSeen:
+    return _FileSeen(file.text)
 
 
 class _AccumulatorRule(Rule):
