@@ -8,7 +8,8 @@ function is one the new type supports with the same result.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+import re
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -16,7 +17,7 @@ from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
@@ -29,6 +30,63 @@ READING_BUILTINS = frozenset({
 LIST_READ_METHODS = frozenset({"count", "index", "copy"})
 READ_KINDS = frozenset({"member", "len", "truth", "iter", "item-load", "compare", "read-call", "return"})
 LIST_MAKERS = (cst.List, cst.ListComp, cst.Call)
+
+
+# -- triage conditions (see `Rule.may_fire`) ----------------------------------------------
+# Regular expressions over source text, each a necessary condition for a rule's visitor:
+# they allow whatever may sit between two tokens (spaces, newlines in brackets, line
+# continuations, comments) and err towards matching.
+_WS = r"(?:\s|\\|#[^\n]*\n)*"  # a comment ends at its line's end: no backtracking into it
+_WSP = r"(?:[\s)\\]|#[^\n]*\n)*"  # and closing parentheses
+_OPEN = rf"(?:\({_WS})*"  # redundant parentheses
+# `NAME = ...`, `NAME: T = ...`, `(NAME) = ...`, `NAME = other = ...` up to the value (an
+# annotation may run over lines only inside brackets); `:=`, `==`, `<=` ... are no `=`.
+_BINDS = (
+    r"\b(\w+)(?=(?:[ \t)]|\\\r?\n)*(?::[^=\n]*(?:[\[(][^=]*)?)?(?<![=!<>:])=(?!=)"
+    r"(?:(?:[^\n=\\]|\\[\s\S])*(?<![=!<>])=(?!=))*" + _WS + _OPEN
+)
+# Names some statement may bind to a list display, a list comprehension or `list(...)`.
+_LIST_NAMES = _BINDS + r"(?:\[|list\b))"
+# Names some statement may bind to `{}` or `dict()`.
+_DICT_NAMES = _BINDS + rf"(?:\{{{_WS}\}}|dict{_WS}\({_WS}\)))"
+# `in NAME` (group: the text, starting with `for` when it is a for-clause's iterable; a
+# for-target is taken to be on one line, so that a comment or string ending in "for"
+# cannot hide a test on the next line).
+_IN_NAME = rf"((?:\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{_WS}{_OPEN}\w+)"
+_LAST_WORD = re.compile(r"\w+$")
+# `in (c, c, c` / `in [c, c, c`: a list or tuple display, its first element a constant,
+# with three elements or more (or something the tokens below cannot read, such as a
+# string over several lines or a nested bracket); group 1 is set for a for-clause.
+_CONSTANT_START = r"""(?:[-+(]|[bBrRuU]{0,2}['"]|\.?\d|None\b|True\b|False\b)"""
+_QUOTED = r"""(?:'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*")"""
+_TOKEN = rf"""(?:[bBrRuU]{{0,2}}{_QUOTED}|#[^\n]*\n|[^'"()\[\]{{}},#])"""
+_UNREADABLE = r"""(?:[(\[{}]|'(?!(?:[^'\\\n]|\\[\s\S])*')|"(?!(?:[^"\\\n]|\\[\s\S])*"))"""
+_LITERAL_IN = re.compile(
+    rf"(\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{_WS}[\[(]{_WS}(?={_CONSTANT_START})"
+    rf"(?:{_TOKEN})*(?:,(?:{_TOKEN})*,|(?:,(?:{_TOKEN})*)?{_UNREADABLE})"
+)
+_DEF = r"\bdef\b"
+_DEF_OR_LAMBDA = r"\b(?:def|lambda)\b"
+
+
+def _list_names(region: Region) -> FrozenSet[str]:
+    return region.captures(_LIST_NAMES)
+
+
+def _tested_names(region: Region) -> Set[str]:
+    """Names that an `in` which is not a for-clause's may test membership in."""
+    found = set()
+    for text in region.captures(_IN_NAME):
+        if not text.startswith("for"):
+            match = _LAST_WORD.search(text)
+            if match is not None:
+                found.add(match.group())
+    return found
+
+
+def _annotated_list_param(region: Region, name: str) -> bool:
+    """Whether `name: list`/`name: List[...]`/`name: typing.List` may be a parameter."""
+    return region.has(rf"\b{re.escape(name)}{_WS}:{_WS}(?:typing{_WS}\.{_WS})?(?:list|List)\b")
 
 
 # -- small predicates on nodes -------------------------------------------------------------
@@ -145,6 +203,12 @@ class _NestedNames(Visitor):
 
 class _ContainerRule(Rule):
     """Shared questions: is a name a local list/dict, how is each of its uses spelled."""
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        """A file (whose loops are the whole text) must meet what a region must meet: else
+        any region triage keeps whatever the rules say (one with `global`) keeps it."""
+        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -357,7 +421,7 @@ class ListMembershipInLoop(_ContainerRule):
     """
 
     code = "PFL301"
-    hints = (LOOP, r"\bin\b", r"=\s*\[|\blist\b")  # a local bound to a list
+    hints = (LOOP, r"\bin\b", r"\[|\blist\b")  # a local bound to a list
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     message_as_set = "list `{name}` is only used as a set: make it a set (`append` -> `add`)"
@@ -423,6 +487,14 @@ class ListMembershipInLoop(_ContainerRule):
         after="def run():\n    allowed_set = set(allowed)\n    return [x for x in items if x in allowed_set]",
         size=2_000,
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`in NAME` in a loop, where some statement may bind NAME to a list, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        lists = _list_names(region)
+        return bool(lists) and not lists.isdisjoint(_tested_names(region.loops))
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not isinstance(node.operator, (cst.In, cst.NotIn)) or not isinstance(node.comparator, cst.Name):
@@ -588,7 +660,7 @@ class LiteralMembership(_ContainerRule):
     """
 
     code = "PFL302"
-    hints = (LOOP, r"\bin\s*[\[(]")
+    hints = (LOOP, r"\bin\b")
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
     fix = Applicability.UNSAFE
@@ -623,6 +695,14 @@ class LiteralMembership(_ContainerRule):
         after="def run():\n    return sum(1 for w in words if w in {'if', 'for', 'while', 'try', 'with'})",
     )
 
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A test against a display of three constants or more in a loop, in a function."""
+        if not super().may_fire(region) or not region.has(_DEF_OR_LAMBDA):
+            return False
+        loops = region.loops
+        return loops.has(rf"\bin\b{_WS}[\[(]") and any(m.group(1) is None for m in _LITERAL_IN.finditer(loops.text))
+
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         values = node.comparator
         if not isinstance(node.operator, (cst.In, cst.NotIn)) or not isinstance(values, (cst.List, cst.Tuple)):
@@ -647,6 +727,18 @@ class _FrontOfList(_ContainerRule):
 
     method: str
     arity: int
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`NAME.<method>(0` in a loop, where NAME may be bound to a list or be a parameter
+        annotated as one, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        called = region.loops.captures(rf"(?<![.\w])(\w+){_WSP}\.{_WS}{cls.method}{_WS}\({_WS}{_OPEN}0\b")
+        if not called:
+            return False
+        lists = _list_names(region)
+        return any(name in lists or _annotated_list_param(region, name) for name in called)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -890,6 +982,15 @@ class SortAfterInsert(_ContainerRule):
         size=2_000,
     )
 
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`... NAME.sort()` and `... NAME.append` in a loop, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        loops = region.loops
+        sorted_ = loops.captures(rf"(\w+){_WSP}\.{_WS}sort{_WS}\({_WS}\)")
+        return any(loops.has(rf"\b{name}{_WSP}\.{_WS}append\b") for name in sorted_)
+
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         body = node.body
         for append_line, sort_line in zip(body, body[1:]):
@@ -927,6 +1028,8 @@ def _insort(call: cst.CSTNode) -> cst.CSTNode:
 
 
 # -- PFL306 ---------------------------------------------------------------------------------
+# `...] += 1` or `...] = NAME.get(`: what each spelling of counting has.
+_COUNT_ONE = rf"\]{_WSP}(?:\+={_WS}{_OPEN}1\b|=(?!=){_WS}{_OPEN}\w+{_WSP}\.{_WS}get\b)"
 def _is_one(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Integer) and node.value == "1"
 
@@ -1023,7 +1126,7 @@ class ManualCounter(_ContainerRule):
     """
 
     code = "PFL306"
-    hints = (LOOP, r"\+=\s*1\b|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
+    hints = (LOOP, r"\+=|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
     fix = Applicability.UNSAFE
@@ -1062,6 +1165,17 @@ class ManualCounter(_ContainerRule):
         before="def run():\n    d = {}\n    for k in keys:\n        d[k] = d.get(k, 0) + 1\n    return d",
         after="def run():\n    return collections.Counter(keys)",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`NAME[` and `...] += 1`/`...] = N.get` in a loop, where NAME may be bound to `{}`
+        or `dict()`, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        loops = region.loops
+        if not loops.has(_COUNT_ONE):
+            return False
+        return any(loops.has(rf"\b{name}{_WSP}\[") for name in region.captures(_DICT_NAMES))
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous or node.orelse or not isinstance(node.body, cst.IndentedBlock):
@@ -1109,7 +1223,7 @@ class ManualCounter(_ContainerRule):
             target = rewrite.code_of(self.ctx, loop.target)
             counter = f"collections.Counter({rewrite.code_of(self.ctx, key)} for {target} in {iterable})"
         value = rewrite.expression(self.ctx, counter)
-        assert isinstance(binding, cst.Assign)
+        assert isinstance(binding, (cst.Assign, cst.AnnAssign)) and binding.value is not None  # `d: T = {}` too
         return self.make_fix(
             Edit(binding.value, replace=lambda _n: value),
             Edit(body[index - 1], replace=_with_lines(_comment_lines(loop), before=False)),
@@ -1129,6 +1243,10 @@ def _names_in_target(target: cst.BaseExpression) -> List[cst.BaseExpression]:
 
 # -- PFL307 ---------------------------------------------------------------------------------
 FACTORIES = {"List": "list", "Dict": "dict", "Integer": "int"}
+# `d[k] = []` (or `{}`, `0`, `list()`, `dict()`, `set()`).
+_EMPTY_STORE = (
+    rf"\]{_WSP}(?<![=!<>])=(?!=){_WS}{_OPEN}(?:\[{_WS}\]|\{{{_WS}\}}|0\b|(?:list|dict|set){_WS}\({_WS}\))"
+)
 
 
 def _factory(init: cst.BaseExpression) -> Optional[str]:
@@ -1210,7 +1328,7 @@ class ManualDefaultdict(_ContainerRule):
     """
 
     code = "PFL307"
-    hints = (LOOP, r"\bnot\s+in\b")
+    hints = (LOOP, r"\bnot\b", r"\bin\b")
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"
     fix = Applicability.UNSAFE
@@ -1250,6 +1368,14 @@ class ManualDefaultdict(_ContainerRule):
         after="def run():\n    d = collections.defaultdict(list)\n    for k, v in pairs:\n        d[k].append(v)\n"
         "    return d",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`not in` and `...] = <empty list, dict, set or 0>` in a loop, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        loops = region.loops
+        return loops.has(rf"\bnot{_WS}in\b") and loops.has(_EMPTY_STORE)
 
     def visit_If(self, node: cst.If) -> None:
         if node.orelse is not None or not isinstance(node.test, cst.Comparison):
