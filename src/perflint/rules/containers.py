@@ -886,6 +886,10 @@ class LiteralMembership(_ContainerRule):
             "def f(codes):\n    for c in codes:\n        if c in [200, 201, 204]:  # ok\n            yield c\n",
             "def f(codes):\n    for c in codes:\n        if c in {200, 201, 204}:  # ok\n            yield c\n",
         ),
+        Example(  # a lambda is a function too
+            "is_article = lambda ws: [w for w in ws if w in ('a', 'an', 'the')]\n",
+            "is_article = lambda ws: [w for w in ws if w in {'a', 'an', 'the'}]\n",
+        ),
         Example(
             "def f(xs):\n    while xs:\n        if xs.pop() in (\n            None,  # missing\n"
             "            -1,\n            b'',\n        ):\n            return True\n",
@@ -1359,6 +1363,12 @@ class ManualCounter(_ContainerRule):
             "def f(pairs):\n    d = {}\n    n = len(pairs)\n    for a, b in pairs:\n        d.setdefault(a, 0)\n"
             "        d[a] += 1\n    return d, n\n",
             None,
+        ),
+        Example(  # annotated, and `+= (1)`
+            "def f(words):\n    counts: dict[str, int] = {}\n    for w in words:\n        counts.setdefault(w, 0)\n"
+            "        counts[w] += (1)\n    return counts\n",
+            "import collections\n\ndef f(words):\n    counts: dict[str, int] = collections.Counter(words)\n"
+            "    return counts\n",
         ),
     )
     good = (
