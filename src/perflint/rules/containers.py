@@ -8,7 +8,9 @@ function is one the new type supports with the same result.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+import ast
+import re
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -16,7 +18,7 @@ from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
-from perflint.hints import LOOP
+from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
@@ -29,6 +31,269 @@ READING_BUILTINS = frozenset({
 LIST_READ_METHODS = frozenset({"count", "index", "copy"})
 READ_KINDS = frozenset({"member", "len", "truth", "iter", "item-load", "compare", "read-call", "return"})
 LIST_MAKERS = (cst.List, cst.ListComp, cst.Call)
+
+
+# -- triage conditions (see `Rule.may_fire`) ----------------------------------------------
+# Regular expressions over source text, each a necessary condition for a rule's visitor:
+# they allow whatever may sit between two tokens (spaces, newlines in brackets, line
+# continuations, comments) and err towards matching.
+_WS = r"(?:\s|\\|#[^\n]*\n)*"  # a comment ends at its line's end: no backtracking into it
+_WSP = r"(?:[\s)\\]|#[^\n]*\n)*"  # and closing parentheses
+_OPEN = rf"(?:\({_WS})*"  # redundant parentheses
+# `NAME = ...`, `NAME: T = ...`, `(NAME) = ...`, `NAME = other = ...` up to the value (an
+# annotation may run over lines only inside brackets); `:=`, `==`, `<=` ... are no `=`.
+_BINDS = (
+    r"\b(\w+)(?=(?:[ \t)]|\\\r?\n)*(?::[^=\n]*(?:[\[(][^=]*)?)?(?<![=!<>:])=(?!=)"
+    r"(?:(?:[^\n=\\]|\\[\s\S])*(?<![=!<>])=(?!=))*" + _WS + _OPEN
+)
+# Names some statement may bind to a list display, a list comprehension or `list(...)`.
+_LIST_NAMES = _BINDS + r"(?:\[|list\b))"
+# Names some statement may bind to `{}` or `dict()`.
+_DICT_NAMES = _BINDS + rf"(?:\{{{_WS}\}}|dict{_WS}\({_WS}\)))"
+# `in NAME` (group: the text, starting with `for` when it is a for-clause's iterable; a
+# for-target is taken to be on one line, so that a comment or string ending in "for"
+# cannot hide a test on the next line).
+_IN_NAME = rf"((?:\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{_WS}{_OPEN}\w+)"
+_LAST_WORD = re.compile(r"\w+$")
+# `in (c, c, c` / `in [c, c, c`: a list or tuple display whose first two elements are
+# constants, with a third element (or a parenthesis the tokens below do not read); group 1
+# is set for a for-clause. A constant is made of strings (any quoting), numbers, signs,
+# None/True/False, comments and line breaks: any other character in an element (a name,
+# an operator, a bracket) makes it something else.
+_STRING = (
+    r"""[bBrRuU]{0,2}(?:'''(?:[^\\]|\\[\s\S])*?'''|\"\"\"(?:[^\\]|\\[\s\S])*?\"\"\""""
+    r"""|'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*")"""
+)
+_TOKEN = rf"(?:{_STRING}|#[^\n]*\n|[\s\\+\-]|\.?\d[\w.]*(?![\w.])|(?:None|True|False)\b)"
+_LITERAL_IN = re.compile(
+    rf"(\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{_WS}[\[(]"
+    rf"(?:{_TOKEN})*(?:,(?:{_TOKEN})*,|(?:,(?:{_TOKEN})*)?\()"
+)
+_DEF = r"\bdef\b"
+_DEF_OR_LAMBDA = r"\b(?:def|lambda)\b"
+
+
+def _list_names(region: Region) -> FrozenSet[str]:
+    return region.captures(_LIST_NAMES)
+
+
+def _tested_names(region: Region) -> Set[str]:
+    """Names that an `in` which is not a for-clause's may test membership in."""
+    found = set()
+    for text in region.captures(_IN_NAME):
+        if not text.startswith("for"):
+            match = _LAST_WORD.search(text)
+            if match is not None:
+                found.add(match.group())
+    return found
+
+
+def _annotated_list_param(region: Region, name: str) -> bool:
+    """Whether `name: list`/`name: List[...]`/`name: typing.List` may be a parameter."""
+    return region.has(rf"\b{re.escape(name)}{_WS}:{_WS}(?:typing{_WS}\.{_WS})?(?:list|List)\b")
+
+
+# -- PFL301 with `ast`: for the few regions its text condition keeps, which are mostly a
+# list built without repeats (`if x not in out: out.append(x)`) and returned. Only the
+# function's own statements are read (not nested defs, lambdas or comprehensions), and
+# only uses whose kind (see `_ContainerRule._kind`) is certain count against a finding.
+_AST_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_AST_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_AST_LIST_VALUES = (ast.List, ast.ListComp, ast.Call)
+Loops = Tuple[ast.stmt, ...]
+
+
+class _ListUses:
+    """What a function's own statements certainly do with one name."""
+
+    def __init__(self) -> None:
+        self.tests: List[Loops] = []  # `in NAME`, with the loops around each
+        self.not_list = False  # bound to something else than a list (so never reported)
+        self.unsure = False  # in a comprehension: a test may hide there
+        self.not_set_like = False  # a use a set would not do the same (not case (b))
+        self.escapes = False  # a use of kind `other` (not case (a))
+        self.changed: Set[int] = set()  # loops (ids) that change or rebind it
+        self.bound: Set[int] = set()  # loops (ids) that rebind it
+
+
+def _ast_functions(node: ast.stmt) -> List[ast.stmt]:
+    """Every def in a statement, at any depth (statements only)."""
+    found: List[ast.stmt] = []
+    stack: List[ast.AST] = [node]
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, _AST_DEFS):
+            found.append(statement)  # type: ignore[arg-type]
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stack.extend(getattr(statement, field, ()))
+        for case in getattr(statement, "cases", ()):
+            stack.extend(case.body)
+    return found
+
+
+class _ListUseScan:
+    """Reads one function's own statements for the names in `names`."""
+
+    def __init__(self, function: ast.stmt, names: Set[str]) -> None:
+        self.names = names
+        self.uses: Dict[str, _ListUses] = {name: _ListUses() for name in names}
+        arguments = function.args  # type: ignore[attr-defined]
+        for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg):
+            if arg is not None and arg.arg in names:
+                self.uses[arg.arg].not_list = True
+        self.block(function.body, ())  # type: ignore[attr-defined]
+
+    def block(self, statements: Sequence[ast.stmt], loops: Loops) -> None:
+        for statement in statements:
+            if isinstance(statement, (*_AST_DEFS, ast.ClassDef)):
+                continue
+            if isinstance(statement, (ast.For, ast.AsyncFor)):
+                self.target(statement.target, loops)
+                self.expression(statement.iter, statement, loops)
+                self.block(statement.body, (statement, *loops))
+                self.block(statement.orelse, loops)
+            elif isinstance(statement, ast.While):
+                self.expression(statement.test, statement, (statement, *loops))
+                self.block(statement.body, (statement, *loops))
+                self.block(statement.orelse, loops)
+            elif isinstance(statement, ast.If):
+                self.expression(statement.test, statement, loops)
+                self.block(statement.body, loops)
+                self.block(statement.orelse, loops)
+            elif isinstance(statement, (ast.With, ast.AsyncWith)):
+                for item in statement.items:
+                    self.expression(item.context_expr, statement, loops)
+                    if item.optional_vars is not None:
+                        self.expression(item.optional_vars, statement, loops)
+                self.block(statement.body, loops)
+            elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+                self.block(statement.body, loops)  # type: ignore[attr-defined]
+                for handler in statement.handlers:  # type: ignore[attr-defined]
+                    if handler.type is not None:
+                        self.expression(handler.type, handler, loops)
+                    self.block(handler.body, loops)
+                self.block(statement.orelse, loops)  # type: ignore[attr-defined]
+                self.block(statement.finalbody, loops)  # type: ignore[attr-defined]
+            elif type(statement).__name__ == "Match":
+                self.expression(statement.subject, statement, loops)  # type: ignore[attr-defined]
+                for case in statement.cases:  # type: ignore[attr-defined]
+                    if case.guard is not None:
+                        self.expression(case.guard, case, loops)
+                    self.block(case.body, loops)
+            else:
+                self.simple(statement, loops)
+
+    def simple(self, statement: ast.stmt, loops: Loops) -> None:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    self.bind(target.id, loops, isinstance(statement.value, _AST_LIST_VALUES))
+                else:
+                    self.target(target, loops)
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value:
+            self.bind(statement.target.id, loops, isinstance(statement.value, _AST_LIST_VALUES))
+        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            self.bind(statement.target.id, loops, isinstance(statement.op, ast.Add))
+            if statement.target.id in self.names:
+                self.uses[statement.target.id].changed.update(id(loop) for loop in loops)
+        self.expression(statement, None, loops)
+
+    def bind(self, name: str, loops: Loops, maybe_list: bool) -> None:
+        uses = self.uses.get(name)
+        if uses is not None:
+            uses.not_list |= not maybe_list
+            uses.bound.update(id(loop) for loop in loops)
+            uses.changed.update(id(loop) for loop in loops)
+
+    def target(self, target: ast.expr, loops: Loops) -> None:
+        """A for-target or an unpacking: a name bound there is not a list binding."""
+        stack = [target]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Name):
+                self.bind(node.id, loops, False)
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                stack.extend(node.elts)
+            elif isinstance(node, ast.Starred):
+                stack.append(node.value)
+
+    def expression(self, node: ast.AST, parent: Optional[ast.AST], loops: Loops) -> None:
+        stack: List[Tuple[ast.AST, Optional[ast.AST], Optional[ast.AST]]] = [(node, parent, None)]
+        while stack:
+            node, parent, grand = stack.pop()
+            if isinstance(node, ast.Lambda):
+                continue  # its own function: a test there is not reported
+            if isinstance(node, _AST_COMPREHENSIONS):
+                first = node.generators[0]
+                stack.append((first.iter, first, node))
+                repeated = [getattr(node, f) for f in ("elt", "key", "value") if hasattr(node, f)]
+                repeated += [first.target, *first.ifs, *node.generators[1:]]
+                for part in repeated:
+                    for name in self.names & {n.id for n in ast.walk(part) if isinstance(n, ast.Name)}:
+                        self.uses[name].unsure = True
+                continue
+            if isinstance(node, ast.Name) and node.id in self.names and isinstance(node.ctx, ast.Load):
+                self.use(self.uses[node.id], node, parent, grand, loops)
+            for child in ast.iter_child_nodes(node):
+                stack.append((child, node, parent))
+
+    def use(self, uses: _ListUses, node: ast.Name, parent: Optional[ast.AST], grand: Optional[ast.AST], loops: Loops) -> None:
+        if isinstance(parent, ast.Compare):
+            if parent.left is node:
+                uses.not_set_like = True  # compare
+            else:
+                index = next(i for i, c in enumerate(parent.comparators) if c is node)
+                if isinstance(parent.ops[index], (ast.In, ast.NotIn)):
+                    uses.tests.append(loops)
+                else:
+                    uses.not_set_like = True  # compare
+        elif (
+            isinstance(parent, ast.Return)
+            or isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node
+        ):
+            uses.not_set_like = True  # return, iter
+        elif isinstance(parent, ast.Subscript) and parent.value is node:
+            uses.not_set_like = True  # item-*
+            if not isinstance(parent.ctx, ast.Load):
+                uses.changed.update(id(loop) for loop in loops)
+        elif isinstance(parent, ast.Attribute) and isinstance(grand, ast.Call) and grand.func is parent:
+            uses.not_set_like |= parent.attr != "append"  # method:NAME
+            if parent.attr not in LIST_READ_METHODS:
+                uses.changed.update(id(loop) for loop in loops)
+        elif isinstance(parent, (ast.keyword, ast.Starred)) and isinstance(grand, ast.Call):
+            self.argument(uses, grand)
+        elif isinstance(parent, ast.Call) and any(arg is node for arg in parent.args):
+            self.argument(uses, parent)
+        elif (
+            isinstance(parent, (ast.Assign, ast.AnnAssign, ast.Yield, ast.YieldFrom)) and parent.value is node
+            or isinstance(parent, (ast.Tuple, ast.List, ast.Set, ast.Starred, ast.BinOp))
+        ):
+            uses.not_set_like = uses.escapes = True  # other
+            uses.changed.update(id(loop) for loop in loops)
+
+    @staticmethod
+    def argument(uses: _ListUses, call: ast.Call) -> None:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id == "len":
+            return  # len, or read-call
+        uses.not_set_like = True  # read-call or other
+        if not (isinstance(func, ast.Name) and func.id in READING_BUILTINS):
+            uses.escapes = True
+
+
+def _tests_may_fire(uses: _ListUses) -> bool:
+    """Whether the visitor may report a test of the name (see `visit_ComparisonTarget`)."""
+    if uses.not_list:
+        return False
+    if uses.unsure:
+        return True
+    for loops in uses.tests:
+        if not loops or id(loops[0]) in uses.bound:
+            continue  # not repeated, or one list per test
+        if not uses.not_set_like or not uses.escapes and id(loops[0]) not in uses.changed:
+            return True
+    return False
 
 
 # -- small predicates on nodes -------------------------------------------------------------
@@ -145,6 +410,12 @@ class _NestedNames(Visitor):
 
 class _ContainerRule(Rule):
     """Shared questions: is a name a local list/dict, how is each of its uses spelled."""
+
+    @classmethod
+    def may_fire_in_file(cls, file: Region) -> bool:
+        """A file (whose loops are the whole text) must meet what a region must meet: else
+        any region triage keeps whatever the rules say (one with `global`) keeps it."""
+        return super().may_fire_in_file(file) and cls.may_fire(file)
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -357,7 +628,7 @@ class ListMembershipInLoop(_ContainerRule):
     """
 
     code = "PFL301"
-    hints = (LOOP, r"\bin\b", r"=\s*\[|\blist\b")  # a local bound to a list
+    hints = (LOOP, r"\bin\b", r"\[|\blist\b")  # a local bound to a list
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     message_as_set = "list `{name}` is only used as a set: make it a set (`append` -> `add`)"
@@ -423,6 +694,20 @@ class ListMembershipInLoop(_ContainerRule):
         after="def run():\n    allowed_set = set(allowed)\n    return [x for x in items if x in allowed_set]",
         size=2_000,
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`in NAME` in a loop, where some statement may bind NAME to a list, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        names = set(_list_names(region) & _tested_names(region.loops))
+        if not names or region.node is None:
+            return bool(names)
+        for function in _ast_functions(region.node):
+            scan = _ListUseScan(function, names)
+            if any(_tests_may_fire(uses) for uses in scan.uses.values()):
+                return True
+        return False
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not isinstance(node.operator, (cst.In, cst.NotIn)) or not isinstance(node.comparator, cst.Name):
@@ -588,7 +873,7 @@ class LiteralMembership(_ContainerRule):
     """
 
     code = "PFL302"
-    hints = (LOOP, r"\bin\s*[\[(]")
+    hints = (LOOP, r"\bin\b")
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
     fix = Applicability.UNSAFE
@@ -600,6 +885,10 @@ class LiteralMembership(_ContainerRule):
         Example(
             "def f(codes):\n    for c in codes:\n        if c in [200, 201, 204]:  # ok\n            yield c\n",
             "def f(codes):\n    for c in codes:\n        if c in {200, 201, 204}:  # ok\n            yield c\n",
+        ),
+        Example(  # a lambda is a function too
+            "is_article = lambda ws: [w for w in ws if w in ('a', 'an', 'the')]\n",
+            "is_article = lambda ws: [w for w in ws if w in {'a', 'an', 'the'}]\n",
         ),
         Example(
             "def f(xs):\n    while xs:\n        if xs.pop() in (\n            None,  # missing\n"
@@ -622,6 +911,14 @@ class LiteralMembership(_ContainerRule):
         before="def run():\n    return sum(1 for w in words if w in ('if', 'for', 'while', 'try', 'with'))",
         after="def run():\n    return sum(1 for w in words if w in {'if', 'for', 'while', 'try', 'with'})",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A test against a display of three constants or more in a loop, in a function."""
+        if not super().may_fire(region) or not region.has(_DEF_OR_LAMBDA):
+            return False
+        loops = region.loops
+        return loops.has(rf"\bin\b{_WS}[\[(]") and any(m.group(1) is None for m in _LITERAL_IN.finditer(loops.text))
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         values = node.comparator
@@ -647,6 +944,18 @@ class _FrontOfList(_ContainerRule):
 
     method: str
     arity: int
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`NAME.<method>(0` in a loop, where NAME may be bound to a list or be a parameter
+        annotated as one, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        called = region.loops.captures(rf"(?<![.\w])(\w+){_WSP}\.{_WS}{cls.method}{_WS}\({_WS}{_OPEN}0\b")
+        if not called:
+            return False
+        lists = _list_names(region)
+        return any(name in lists or _annotated_list_param(region, name) for name in called)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -890,6 +1199,15 @@ class SortAfterInsert(_ContainerRule):
         size=2_000,
     )
 
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`... NAME.sort()` and `... NAME.append` in a loop, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        loops = region.loops
+        sorted_ = loops.captures(rf"(\w+){_WSP}\.{_WS}sort{_WS}\({_WS}\)")
+        return any(loops.has(rf"\b{name}{_WSP}\.{_WS}append\b") for name in sorted_)
+
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         body = node.body
         for append_line, sort_line in zip(body, body[1:]):
@@ -927,6 +1245,8 @@ def _insort(call: cst.CSTNode) -> cst.CSTNode:
 
 
 # -- PFL306 ---------------------------------------------------------------------------------
+# `...] += 1` or `...] = NAME.get(`: what each spelling of counting has.
+_COUNT_ONE = rf"\]{_WSP}(?:\+={_WS}{_OPEN}1\b|=(?!=){_WS}{_OPEN}\w+{_WSP}\.{_WS}get\b)"
 def _is_one(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Integer) and node.value == "1"
 
@@ -1023,7 +1343,7 @@ class ManualCounter(_ContainerRule):
     """
 
     code = "PFL306"
-    hints = (LOOP, r"\+=\s*1\b|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
+    hints = (LOOP, r"\+=|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
     fix = Applicability.UNSAFE
@@ -1044,6 +1364,12 @@ class ManualCounter(_ContainerRule):
             "        d[a] += 1\n    return d, n\n",
             None,
         ),
+        Example(  # annotated, and `+= (1)`
+            "def f(words):\n    counts: dict[str, int] = {}\n    for w in words:\n        counts.setdefault(w, 0)\n"
+            "        counts[w] += (1)\n    return counts\n",
+            "import collections\n\ndef f(words):\n    counts: dict[str, int] = collections.Counter(words)\n"
+            "    return counts\n",
+        ),
     )
     good = (
         # not a fresh local dict
@@ -1062,6 +1388,17 @@ class ManualCounter(_ContainerRule):
         before="def run():\n    d = {}\n    for k in keys:\n        d[k] = d.get(k, 0) + 1\n    return d",
         after="def run():\n    return collections.Counter(keys)",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`NAME[` and `...] += 1`/`...] = N.get` in a loop, where NAME may be bound to `{}`
+        or `dict()`, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        loops = region.loops
+        if not loops.has(_COUNT_ONE):
+            return False
+        return any(loops.has(rf"\b{name}{_WSP}\[") for name in region.captures(_DICT_NAMES))
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous or node.orelse or not isinstance(node.body, cst.IndentedBlock):
@@ -1109,7 +1446,7 @@ class ManualCounter(_ContainerRule):
             target = rewrite.code_of(self.ctx, loop.target)
             counter = f"collections.Counter({rewrite.code_of(self.ctx, key)} for {target} in {iterable})"
         value = rewrite.expression(self.ctx, counter)
-        assert isinstance(binding, cst.Assign)
+        assert isinstance(binding, (cst.Assign, cst.AnnAssign)) and binding.value is not None  # `d: T = {}` too
         return self.make_fix(
             Edit(binding.value, replace=lambda _n: value),
             Edit(body[index - 1], replace=_with_lines(_comment_lines(loop), before=False)),
@@ -1129,6 +1466,10 @@ def _names_in_target(target: cst.BaseExpression) -> List[cst.BaseExpression]:
 
 # -- PFL307 ---------------------------------------------------------------------------------
 FACTORIES = {"List": "list", "Dict": "dict", "Integer": "int"}
+# `d[k] = []` (or `{}`, `0`, `list()`, `dict()`, `set()`).
+_EMPTY_STORE = (
+    rf"\]{_WSP}(?<![=!<>])=(?!=){_WS}{_OPEN}(?:\[{_WS}\]|\{{{_WS}\}}|0\b|(?:list|dict|set){_WS}\({_WS}\))"
+)
 
 
 def _factory(init: cst.BaseExpression) -> Optional[str]:
@@ -1210,7 +1551,7 @@ class ManualDefaultdict(_ContainerRule):
     """
 
     code = "PFL307"
-    hints = (LOOP, r"\bnot\s+in\b")
+    hints = (LOOP, r"\bnot\b", r"\bin\b")
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"
     fix = Applicability.UNSAFE
@@ -1250,6 +1591,14 @@ class ManualDefaultdict(_ContainerRule):
         after="def run():\n    d = collections.defaultdict(list)\n    for k, v in pairs:\n        d[k].append(v)\n"
         "    return d",
     )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`not in` and `...] = <empty list, dict, set or 0>` in a loop, in a def."""
+        if not super().may_fire(region) or not region.has(_DEF):
+            return False
+        loops = region.loops
+        return loops.has(rf"\bnot{_WS}in\b") and loops.has(_EMPTY_STORE)
 
     def visit_If(self, node: cst.If) -> None:
         if node.orelse is not None or not isinstance(node.test, cst.Comparison):
