@@ -62,10 +62,10 @@ class Rule:
 
     @classmethod
     def may_fire_in_file(cls, file: Region) -> bool:
-        """Whether the rule can fire anywhere in a file: `file_hints` must match, and
-        `may_fire` must hold for the whole file (a region without a statement, whose
-        `loops` is all of it)."""
-        return all(file.has(hint) for hint in cls.file_hints) and cls.may_fire(file)
+        """Whether the rule can fire anywhere in a file: `file_hints` and `hints` must
+        match there (cheap; `may_fire` then judges each region, which costs less than
+        judging the whole text again)."""
+        return all(file.has(hint) for hint in cls.file_hints) and all(file.has(hint) for hint in cls.hints)
 
     @classmethod
     def enabled_by_default(cls, target: Target) -> bool:

@@ -411,12 +411,6 @@ class _NestedNames(Visitor):
 class _ContainerRule(Rule):
     """Shared questions: is a name a local list/dict, how is each of its uses spelled."""
 
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        """A file (whose loops are the whole text) must meet what a region must meet: else
-        any region triage keeps whatever the rules say (one with `global`) keeps it."""
-        return super().may_fire_in_file(file) and cls.may_fire(file)
-
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._nested: Dict[int, Set[str]] = {}

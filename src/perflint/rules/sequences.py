@@ -192,11 +192,6 @@ def _self_rebinding(follows: str) -> str:
     return rf"(?<![\w.])(\w+){_W}={_W}(?:\({_W})*\1{_W}(?:\){_W})*{follows}"
 
 
-class _FileChecked(Rule):
-    """A rule whose `may_fire` condition holds of a whole file it can fire in too (the
-    file's loops are the whole file), so a file that fails it is not parsed at all."""
-
-
 # -- helpers shared by the rules of this module ------------------------------------------
 
 
@@ -338,7 +333,7 @@ def _simple_key(arg: cst.Arg | None) -> bool:
 
 
 @register
-class SortedForMinMax(_FileChecked):
+class SortedForMinMax(Rule):
     """`sorted(x)[0]` sorts all of `x` (O(n log n), plus a new list) to keep one element;
     `min(x)` is one O(n) pass: about 9x faster on 10,000 random floats (measured 8.8x to
     12x). Likewise `sorted(x)[:k]` for a small k (up to 10): `heapq.nsmallest(k, x)` keeps
@@ -518,7 +513,7 @@ _POP_END = rf"\bpop{_W}\({_W}(?:{_INT}{_W})?\)"
 
 
 @register
-class ManualPriorityQueue(_FileChecked):
+class ManualPriorityQueue(Rule):
     """Taking the smallest item of a list on each turn of a `while` loop with `min()` then
     `remove()`, or with `sort()` then `pop(0)`, costs O(n) (or O(n log n)) per item, so
     draining the queue is quadratic. `heapq` keeps the list as a heap: `heappush` and
@@ -729,7 +724,7 @@ def _is_dict_value(ctx: FileContext, value: cst.BaseExpression) -> bool:
 
 
 @register
-class InDictKeys(_FileChecked):
+class InDictKeys(Rule):
     """`k in d.keys()` builds a keys view and searches it; `k in d` is the same hash
     lookup without the extra method call and view object (1.6x faster, measured).
 
@@ -879,7 +874,7 @@ def _copied(node: cst.BaseExpression) -> cst.BaseExpression | None:
 
 
 @register
-class FirstElementCopy(_FileChecked):
+class FirstElementCopy(Rule):
     """`list(x)[0]` copies every element of `x` into a new list to read the first one;
     `next(iter(x))` stops after one element: O(1) instead of O(n) (on a 10,000-key
     dict, more than 500x faster). A list comprehension indexed by `[0]` is the same waste:
@@ -1014,7 +1009,7 @@ def _first_of_comprehension(updated: cst.CSTNode) -> cst.CSTNode:
 
 
 @register
-class QuadraticListSum(_FileChecked):
+class QuadraticListSum(Rule):
     """`sum(xs, [])` adds the lists one by one, copying everything gathered so far each
     time: quadratic. `itertools.chain.from_iterable` walks each list once (1,000 lists
     of 2: about 30x faster).
@@ -1150,7 +1145,7 @@ def _keeps_list_private(use: Use, loops: Sequence[cst.CSTNode]) -> bool:
 
 
 @register
-class ListConcatInLoop(_FileChecked):
+class ListConcatInLoop(Rule):
     """`acc = acc + [v]` builds a new list and copies all of `acc` into it on every turn,
     so the loop is quadratic; `acc.append(v)` (or `acc.extend(other)`) adds in place in
     amortised O(1) per element (2,000 appends: about 80x faster).
@@ -1295,7 +1290,7 @@ def _is_shift(name: str, value: cst.BaseExpression | None) -> bool:
 
 
 @register
-class SliceShiftInLoop(_FileChecked):
+class SliceShiftInLoop(Rule):
     """`xs = xs[1:]` copies all remaining elements to drop the first one, so consuming a
     sequence this way is quadratic (2,000 items: about 30x slower than `deque.popleft()`).
     Keep an index into the sequence, use `collections.deque.popleft()`, or for bytes a

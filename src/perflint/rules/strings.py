@@ -840,118 +840,6 @@ def _seen(region: Region) -> Optional[_Seen]:
     return region.derived(_scan)
 
 
-# A whole file has no statement to walk (parsing it again would cost what triage saves),
-# so there the same conditions are read off its text. A search must start at a rare
-# token to be fast (`+=`, `=`), so targets, which come before their operator, are read
-# off the reversed text. The patterns allow any spaces, parentheses and continuations
-# where the grammar does; comments between tokens are allowed by also reading the text
-# with every `#...` cut off (a `#` in a string cuts too much there: both texts are read).
-_TARGET_GAP = r"[\s\\)]*"  # between a target and its operator (reversed: `)` comes first)
-_NAME_R = r"(\w+)(?![\w.])"
-_ATTR_R = r"(\w+)[\s\\]*\."
-_PLAIN_R = r"=(?![=!<>:+\-*/%&|^@])"  # a plain `=`, reversed (nothing glued before it)
-_PLUS_R = r"\+(?<!=\+)"  # a `+` that does not start `+=`, reversed
-_ADDS_R = {  # reversed: `t += v`, `t = t + v` for a name, an attribute (its name), an item
-    "names": (rf"=\+{_TARGET_GAP}{_NAME_R}", rf"{_PLUS_R}{_TARGET_GAP}{_NAME_R}[\s\\(]*{_PLAIN_R}{_TARGET_GAP}\1(?![\w.])"),
-    "attrs": (rf"=\+{_TARGET_GAP}{_ATTR_R}", rf"{_PLUS_R}{_TARGET_GAP}{_ATTR_R}[^=+]*?{_PLAIN_R}{_TARGET_GAP}\1[\s\\]*\."),
-    "item": (rf"=\+{_TARGET_GAP}\]", rf"{_PLUS_R}{_TARGET_GAP}\][^=+]*?{_PLAIN_R}{_TARGET_GAP}\]"),
-}
-_ADDS_COMPILED = {key: tuple(re.compile(p) for p in patterns) for key, patterns in _ADDS_R.items()}
-# `= "...`: a plain `=` and a literal's prefix and quote (read forwards; a comment ends a line)
-_SET = re.compile(r"=(?<![=!<>:+\-*/%&|^@]=)(?!=)(?:[\s\\(]|#[^\r\n]*(?![^\r\n]))*([rRuUfFbB]{0,2})['\"]")
-_ANNOTATION_R = r"[^=:]*:"  # reversed, back to the nearest `:` (any brackets and lines)
-_SET_TARGETS_R = tuple((key, re.compile(p)) for key, p in (  # what is set, read back from the `=`
-    ("names", rf"{_TARGET_GAP}{_NAME_R}"),
-    ("names", rf"{_ANNOTATION_R}{_TARGET_GAP}{_NAME_R}"),
-    ("attrs", rf"{_TARGET_GAP}{_ATTR_R}"),
-    ("attrs", rf"{_ANNOTATION_R}{_TARGET_GAP}{_ATTR_R}"),
-    ("item", rf"(?:{_ANNOTATION_R})?{_TARGET_GAP}\]"),
-    # `a = b = ""`: a class attribute `a` holds it too (not worth naming: any attribute may)
-    ("chain", rf"{_TARGET_GAP}\w+(?![\w.])[\s\\(]*{_PLAIN_R}"),
-))
-_COMMENTS = re.compile(r"#[^\r\n]*")
-_DECLARED = (re.compile(r"global\b([\w\s,\\]*)"), re.compile(r"nonlocal\b([\w\s,\\]*)"))
-_STR = re.compile(r"str\b")
-_WORD = re.compile(r"\w+")
-
-
-class _FileSeen:
-    """`_Seen`'s answers for a whole file, from its text (never False where `_Seen`
-    would say True of the file's module)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._backwards = [text[::-1]]
-        if "#" in text:  # comments cut off, for the additions
-            self._backwards.append(_COMMENTS.sub("", text)[::-1])
-        self._adds: Dict[str, FrozenSet[str]] = {}
-        self._sites: Optional[List[Tuple[str, int]]] = None  # (kind, where the `=` is in `_backwards[0]`)
-        self._sets: Dict[str, Set[str]] = {}
-
-    def adds(self, key: str) -> FrozenSet[str]:
-        """Names added to (`names`), attributes by name (`attrs`), "" for any item (`item`)."""
-        found = self._adds.get(key)
-        if found is None:
-            names: Set[str] = set()
-            for pattern in _ADDS_COMPILED[key]:
-                for text in self._backwards:
-                    if pattern.groups:
-                        names.update(name[::-1] for name in pattern.findall(text))
-                    elif pattern.search(text):
-                        names.add("")
-            found = self._adds[key] = frozenset(names)
-        return found
-
-    def sets(self, key: str) -> Set[str]:
-        """What is set to a literal of a kind: `{kind}_{names, attrs, item, chain}`."""
-        if self._sites is None:
-            end = len(self.text)
-            self._sites = [
-                ("bytes" if "b" in match.group(1) or "B" in match.group(1) else "str", end - match.start())
-                for match in _SET.finditer(self.text)
-            ]
-        group = key.partition("_")[2]
-        if key not in self._sets:
-            for kind in ("str", "bytes"):
-                self._sets[f"{kind}_{group}"] = set()
-            backwards = self._backwards[0]
-            for name, pattern in _SET_TARGETS_R:
-                if name != group:
-                    continue
-                for kind, start in self._sites:
-                    target = pattern.match(backwards, start)
-                    if target is not None:
-                        self._sets[f"{kind}_{name}"].add(target.group(1)[::-1] if pattern.groups else "")
-        return self._sets[key]
-
-    def local(self, kind: str) -> bool:
-        names = self.adds("names")
-        return bool(names) and not names.isdisjoint(self.sets(f"{kind}_names"))
-
-    def shared(self, kind: str) -> bool:
-        attrs = self.adds("attrs")
-        if attrs and (
-            self.sets(f"{kind}_chain")
-            or not attrs.isdisjoint(self.sets(f"{kind}_attrs") | self.sets(f"{kind}_names"))
-        ):
-            return True
-        if self.adds("item") and (self.sets(f"{kind}_item") or (kind == "str" and _STR.search(self.text))):
-            return True
-        if "global" not in self.text and "nonlocal" not in self.text:
-            return False
-        declared = {name for pattern in _DECLARED for names in pattern.findall(self.text) for name in _WORD.findall(names)}
-        return not declared.isdisjoint(self.adds("names"))
-
-
-def _file_seen(file: Region) -> _FileSeen:
-    """A file's `_FileSeen`, once per file for all the accumulator rules."""
-    return file.derived(_read_file)
-
-
-def _read_file(file: Region) -> _FileSeen:
-    return _FileSeen(file.text)
-
-
 class _AccumulatorRule(Rule):
     """Reports each accumulator once per loop, at its first addition."""
 
@@ -1115,9 +1003,6 @@ class QuadraticStrConcat(_AccumulatorRule):
         seen = _seen(region)
         return seen is None or seen.shared("str")
 
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and _file_seen(file).shared("str")
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         found = self.shared(node, "str")
@@ -1230,9 +1115,6 @@ class StrConcatInLoop(_AccumulatorRule):
         seen = _seen(region)
         return seen is None or seen.local["str"]
 
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and _file_seen(file).local("str")
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)
@@ -1341,12 +1223,6 @@ class BytesConcatInLoop(_AccumulatorRule):
         seen = _seen(region)
         return seen is None or seen.local["bytes"] or seen.shared("bytes")
 
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        if not super().may_fire_in_file(file):
-            return False
-        seen = _file_seen(file)
-        return seen.local("bytes") or seen.shared("bytes")
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)
