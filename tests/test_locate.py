@@ -26,3 +26,13 @@ def test_statement_positions_equal_whole_file_positions(text: str) -> None:
     locator = Locator(module, triage.anchors(text))
     for finding in findings:
         assert locator.range(finding) == whole[finding.node], finding.code
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_positions_equal_libcst_public_resolution(path: Path) -> None:
+    """`resolve_positions` runs the provider directly; it must agree with `resolve`."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = engine.parse(path.read_text(encoding="utf-8"))
+    public = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert dict(resolve_positions(module)) == dict(public)

@@ -100,11 +100,12 @@ def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target) -> Lis
     return findings
 
 
-def unsilenced(findings: List[Finding], locator: Locator, inline_noqa: bool) -> List[Finding]:
-    """The findings no `# noqa` comment silences (so their fixes are not applied either)."""
+def unsilenced(findings: List[Finding], locator: Locator, inline_noqa: bool, code: Optional[str] = None) -> List[Finding]:
+    """The findings no `# noqa` comment silences (so their fixes are not applied either).
+    `code` is the module's source if known (generating it again costs half a parse)."""
     if not inline_noqa or not findings:
         return findings
-    comments = noqa.Inline(locator.module.code)
+    comments = noqa.Inline(code if code is not None else locator.module.code)
     if not comments:
         return findings
     return [f for f in findings if not comments.silences(f.code, locator.range(f).start.line)]
@@ -135,7 +136,7 @@ def check(
     if reduced.text is None:
         return None, []
     module = parse(reduced.text)
-    return module, diagnose(module, path, reduced.rules, target, inline_noqa, reduced.anchors)
+    return module, diagnose(module, path, reduced.rules, target, inline_noqa, reduced.anchors, reduced.text)
 
 
 def check_source(
@@ -152,14 +153,16 @@ def diagnose(
     target: Target,
     inline_noqa: bool = False,
     starts: Optional[Anchors] = None,
+    code: Optional[str] = None,
 ) -> List[Diagnostic]:
-    """Diagnostics for a parsed file (whose fixes can then be applied to `module`)."""
+    """Diagnostics for a parsed file (whose fixes can then be applied to `module`);
+    `code` is the text it was parsed from, if known."""
     findings = find(module, rules, target)
     if not findings:
         return []
     locator = Locator(module, starts)
     try:
-        return place(unsilenced(findings, locator, inline_noqa), locator, path)
+        return place(unsilenced(findings, locator, inline_noqa, code), locator, path)
     except RecursionError:
         raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
 

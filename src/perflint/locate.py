@@ -21,8 +21,13 @@ Positions = Mapping[cst.CSTNode, CodeRange]
 
 
 def resolve_positions(module: cst.Module) -> Positions:
-    """Positions of every node. Raises RecursionError on absurdly deep trees."""
-    return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    """Positions of every node. Raises RecursionError on absurdly deep trees.
+
+    The provider runs on its own: `MetadataWrapper.resolve` also walks the whole tree
+    for batchable providers even when there are none, rebuilding every node, which
+    cost as much as the positions themselves (measured). tests/test_locate.py checks
+    the result against `resolve`."""
+    return PositionProvider()._gen(MetadataWrapper(module, unsafe_skip_copy=True))
 
 
 def _align(statements: Sequence[cst.CSTNode], lines: Sequence[int]) -> Optional[Dict[int, Tuple[int, int]]]:
