@@ -154,6 +154,7 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
         return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
 
     stubs: List[Stub] = []
+    others: List[ast.stmt] = []
     kept_code = False
     for node in tree.body:
         if isinstance(node, _DEFS):
@@ -176,9 +177,11 @@ def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
             stub = _data_stub(node) or _docstring_stub(node)
             if stub is not None:
                 stubs.append(stub)
-            elif matches(node):
-                kept_code = True
-    if not kept_code:
+            else:
+                others.append(node)
+    # Other statements are never stubbed: they only decide whether the file is parsed at
+    # all, so they are judged only when no definition was kept.
+    if not kept_code and not any(matches(node) for node in others):
         return Triage(None, starts)
     for first, last, replacement in stubs:
         lines[first - 1] = replacement + _ending(lines[first - 1])
