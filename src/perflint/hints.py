@@ -41,15 +41,15 @@ def _compiled(pattern: str) -> Pattern[str]:
     """`pattern` compiled, and fast to search: `re` scans quickly for a pattern that
     starts with literal text, but not for one that starts with `\\b`, so a leading
     `\\bword` becomes `word(?<!\\wword)`, which matches the same (25x faster on long
-    files, measured)."""
+    files, measured). Each word of a group is checked on its own (one may end another:
+    `open` in `urlopen`)."""
     compiled = _COMPILED.get(pattern)
     if compiled is None:
         lead = _LEADING_WORDS.match(pattern)
         fast = pattern
         if lead is not None:
             words = (lead.group(1) or lead.group(2)).split("|")
-            behind = "".join(rf"(?<!\w{word})" for word in words)
-            fast = f"(?:{'|'.join(words)}){behind}{pattern[lead.end():]}"
+            fast = "(?:" + "|".join(rf"{word}(?<!\w{word})" for word in words) + ")" + pattern[lead.end():]
         compiled = _COMPILED[pattern] = re.compile(fast, re.MULTILINE)
     return compiled
 
