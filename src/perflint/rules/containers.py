@@ -43,18 +43,21 @@ _OPEN = rf"(?:\({_WS})*"  # redundant parentheses
 # `NAME = ...`, `NAME: T = ...`, `(NAME) = ...`, `NAME = other = ...` up to the value (an
 # annotation may run over lines only inside brackets); `:=`, `==`, `<=` ... are no `=`.
 _BINDS = (
-    r"\b(\w+)(?=(?:[ \t)]|\\\r?\n)*(?::[^=\n]*(?:[\[(][^=]*)?)?(?<![=!<>:])=(?!=)"
+    r"\b(\w+)\b(?=(?:[ \t)]|\\\r?\n)*(?::[^=\n]*(?:[\[(][^=]*)?)?(?<![=!<>:])=(?!=)"
     r"(?:(?:[^\n=\\]|\\[\s\S])*(?<![=!<>])=(?!=))*" + _WS + _OPEN
 )
 # Names some statement may bind to a list display, a list comprehension or `list(...)`.
 _LIST_NAMES = _BINDS + r"(?:\[|list\b))"
 # Names some statement may bind to `{}` or `dict()`.
 _DICT_NAMES = _BINDS + rf"(?:\{{{_WS}\}}|dict{_WS}\({_WS}\)))"
-# `in NAME` (group: the text, starting with `for` when it is a for-clause's iterable; a
-# for-target is taken to be on one line, so that a comment or string ending in "for"
-# cannot hide a test on the next line).
-_IN_NAME = rf"((?:\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{_WS}{_OPEN}\w+)"
-_LAST_WORD = re.compile(r"\w+$")
+# `in NAME`, and `for TARGET in NAME` (a for-target is taken to be on one line, so that a
+# comment or string ending in "for" cannot hide a test on the next line). Both start with
+# a literal, which `re` searches for fast.
+_IN_NAME = re.compile(rf"in(?<!\win)\b{_WS}{_OPEN}(\w+)")
+_FOR_IN_NAME = re.compile(rf"for(?<!\wfor)\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*\bin\b{_WS}{_OPEN}(\w+)")
+# The name (or last attribute) right before a method call found by its `.method(`.
+_RECEIVER = re.compile(rf"(\w+){_WSP}\Z")
+_RECEIVER_SPAN = 2000
 # `in (c, c, c` / `in [c, c, c`: a list or tuple display whose first two elements are
 # constants, with a third element (or a parenthesis the tokens below do not read); group 1
 # is set for a for-clause. A constant is made of strings (any quoting), numbers, signs,
@@ -79,12 +82,27 @@ def _list_names(region: Region) -> FrozenSet[str]:
 
 def _tested_names(region: Region) -> Set[str]:
     """Names that an `in` which is not a for-clause's may test membership in."""
+    text = region.text
+    if "in" not in text:
+        return set()
+    iterated = {match.start(1) for match in _FOR_IN_NAME.finditer(text)} if "for" in text else set()
+    return {match.group(1) for match in _IN_NAME.finditer(text) if match.start(1) not in iterated}
+
+
+def _receivers(region: Region, call: str, plain: bool) -> Optional[Set[str]]:
+    """The names before every `.method(...` that the regular expression `call` finds (a
+    plain name only, not an attribute, if `plain`); None if one cannot be told."""
     found = set()
-    for text in region.captures(_IN_NAME):
-        if not text.startswith("for"):
-            match = _LAST_WORD.search(text)
-            if match is not None:
-                found.add(match.group())
+    text = region.text
+    for match in re.finditer(call, text):
+        start = max(0, match.start() - _RECEIVER_SPAN)
+        receiver = _RECEIVER.search(text, start, match.start())
+        if receiver is None:
+            continue  # `f(x)[0].pop(0)`, `"".join(`: no name
+        if receiver.start() == start and start > 0:
+            return None  # it may be longer
+        if not (plain and receiver.start() > 0 and text[receiver.start() - 1] in "."):
+            found.add(receiver.group(1))
     return found
 
 
@@ -694,7 +712,8 @@ class ListMembershipInLoop(_ContainerRule):
         """`in NAME` in a loop, where some statement may bind NAME to a list, in a def."""
         if not super().may_fire(region) or not region.has(_DEF):
             return False
-        names = set(_list_names(region) & _tested_names(region.loops))
+        tested = _tested_names(region.loops)
+        names = tested and tested & _list_names(region)
         if not names or region.node is None:
             return bool(names)
         for function in _ast_functions(region.node):
@@ -945,7 +964,9 @@ class _FrontOfList(_ContainerRule):
         annotated as one, in a def."""
         if not super().may_fire(region) or not region.has(_DEF):
             return False
-        called = region.loops.captures(rf"(?<![.\w])(\w+){_WSP}\.{_WS}{cls.method}{_WS}\({_WS}{_OPEN}0\b")
+        called = _receivers(region.loops, rf"\.{_WS}{cls.method}{_WS}\({_WS}{_OPEN}0\b", plain=True)
+        if called is None:
+            return True
         if not called:
             return False
         lists = _list_names(region)
@@ -1199,7 +1220,9 @@ class SortAfterInsert(_ContainerRule):
         if not super().may_fire(region) or not region.has(_DEF):
             return False
         loops = region.loops
-        sorted_ = loops.captures(rf"(\w+){_WSP}\.{_WS}sort{_WS}\({_WS}\)")
+        sorted_ = _receivers(loops, rf"\.{_WS}sort{_WS}\({_WS}\)", plain=False)
+        if sorted_ is None:
+            return True
         return any(loops.has(rf"\b{name}{_WSP}\.{_WS}append\b") for name in sorted_)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
