@@ -9,7 +9,7 @@ to the line `ast` gives for it. Findings in a method are measured in that method
 
 from __future__ import annotations
 
-from typing import Dict, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Mapping, Optional, Sequence, Tuple, cast
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
@@ -27,7 +27,7 @@ def resolve_positions(module: cst.Module) -> Positions:
     for batchable providers even when there are none, rebuilding every node, which
     cost as much as the positions themselves (measured). tests/test_locate.py checks
     the result against `resolve`."""
-    return PositionProvider()._gen(MetadataWrapper(module, unsafe_skip_copy=True))
+    return cast(Positions, PositionProvider()._gen(MetadataWrapper(module, unsafe_skip_copy=True)))
 
 
 def _align(statements: Sequence[cst.CSTNode], lines: Sequence[int]) -> Optional[Dict[int, Tuple[int, int]]]:
