@@ -1,7 +1,9 @@
-"""The text a rule's hints are matched against (see `Rule.hints` and triage.py).
+"""What a rule's triage condition reads: a `Region` (see `Rule.may_fire` and triage.py).
 
-Many rules share hints (most need a loop), so each pattern is searched for at most once
-per piece of text.
+A region is the source of a function, method, class or other top-level statement, or of
+a whole file, with its `ast` statement, the lines that can run in a loop, and the file's
+imports. Many rules ask the same questions (most need a loop), so every pattern is
+searched for at most once per region, and what rules derive from a region is memoized.
 """
 
 from __future__ import annotations

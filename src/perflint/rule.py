@@ -55,9 +55,10 @@ class Rule:
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
-        """Whether the rule can fire in `region`, the source of a function, method or
-        statement. Cheap, and never wrong when it says no; rules with a condition hints
-        cannot express override it."""
+        """Whether the rule can fire in `region`, the source of a function, method, class
+        or statement. Cheap, and never wrong when it says no: a wrong no loses findings
+        (`benchmarks/triage_check.py` and tests/test_triage.py check it). Rules sharpen it
+        beyond `hints` with what the region shows (`Region.loops`, its `ast` statement)."""
         return all(region.has(hint) for hint in cls.hints)
 
     @classmethod
