@@ -213,6 +213,74 @@ def _words_of(region: Region) -> FrozenSet[str]:
     return frozenset(_WORD.findall(region.text))
 
 
+# The header of a `for` statement or comprehension, as far as PFL601 reads it: the target
+# (names, commas, brackets, stars; comments inside brackets), `in`, and the start of the
+# iterable: an optional `range(`/`zip(`/`enumerate(` (group 2), then a dotted name (group
+# 3) and whether an attribute, subscript or call follows it (group 4). The target is
+# matched lazily up to the first `in` followed by a name, so a match may run past a
+# header whose iterable does not start with a name (never one `_iteration` accepts), but
+# never past one whose iterable does.
+_HEADER = re.compile(
+    rf"for(?<!\wfor)\b((?:[\w\s\\,()\[\]*]|#[^\n]*(?![^\n]))*?)\bin\b{GAP}"
+    rf"(?:\b(range|zip|enumerate)\b{GAP})?((?:\w+{GAP}\.{GAP})*\w+)([\s\\]*[.\[(])?"
+)
+# `name[index` (a lookahead, so `a[b[i]]` yields both pairs).
+_SUBSCRIPT = re.compile(rf"\b(\w+)(?={GAP}\[{GAP}(\w+))")
+
+
+class _Headers:
+    """The `for` headers of a region's loops text: `iterables`, (function or "", words of
+    the dotted name, whether a trailer follows it) for each; `indexes`, the target words
+    of `range(...)` loops."""
+
+    __slots__ = ("iterables", "indexes")
+
+    def __init__(self, iterables: List[Tuple[str, Tuple[str, ...], bool]], indexes: FrozenSet[str]) -> None:
+        self.iterables = iterables
+        self.indexes = indexes
+
+
+def _headers(loops: Region) -> _Headers:
+    iterables: List[Tuple[str, Tuple[str, ...], bool]] = []
+    indexes: Set[str] = set()
+    for target, func, chain, trailer in _HEADER.findall(loops.text):
+        iterables.append((func, tuple(_WORD.findall(chain)), bool(trailer)))
+        if func == "range":
+            indexes.update(_WORD.findall(target))
+    return _Headers(iterables, frozenset(indexes))
+
+
+def _subscripts(loops: Region) -> FrozenSet[Tuple[str, str]]:
+    return frozenset(_SUBSCRIPT.findall(loops.text))
+
+
+def _may_iterate_array(region: Region, numpy: _NumpyNames, candidates: FrozenSet[str]) -> bool:
+    """Whether some `for` in `region` may have a header `_iteration` accepts: over a
+    candidate name or a NumPy maker call, directly or as the first argument of `zip` or
+    `enumerate`; or over `range(...)` with a candidate subscripted by its target. A
+    builtin's name bound to a NumPy maker (`from numpy import arange as range`) makes the
+    call itself the array."""
+    loops = region.loops
+    headers = loops.derived(_headers)
+    ranges = False
+    for func, words, trailer in headers.iterables:
+        if func and func in numpy.makers:
+            return True
+        if func == "range":
+            ranges = True
+            continue
+        if len(words) == 1:
+            if words[0] in numpy.makers or (words[0] in candidates and not trailer):
+                return True
+        elif words[-1] in _MAKER_WORDS and words[0] in numpy.modules:
+            return True
+    if not ranges:
+        return False
+    return any(
+        name in candidates and index in headers.indexes for name, index in loops.derived(_subscripts)
+    )
+
+
 # The last name of a call `call_kind` takes for an array's maker.
 _MAKER_WORDS = _NUMPY_MAKERS | frozenset(_RANDOM_SIZE)
 _MAKERS_PATTERN = "|".join(sorted(_MAKER_WORDS))
@@ -583,6 +651,11 @@ class ElementwiseLoopOverArray(Rule):
             "from numpy import linspace\nimport math\n\ndef f():\n    xs = linspace(0, 1, 100)\n"
             "    ys = linspace(1, 2, 100)\n    return [math.sqrt(x * y) for x, y in zip(xs, ys)]\n"
         ),
+        # A header and a subscript spread over lines, with comments.
+        Example(
+            "import numpy as np\n\ndef f(n):\n    a = np.ones(n)\n    return [\n        a[  # one element\n"
+            "            i\n        ] * 2\n        for i\n        in  # every index\n        range(n)\n    ]\n"
+        ),
     )
     good = (
         # Not known to be an array: a parameter without annotation, a list.
@@ -624,7 +697,8 @@ class ElementwiseLoopOverArray(Rule):
     @classmethod
     def may_fire(cls, region: Region) -> bool:
         """A `for` whose text mentions a name the scope may bind to an array, or calls
-        what may be a NumPy constructor."""
+        what may be a NumPy constructor, and whose header has a shape `_iteration`
+        accepts over one of them (see `_may_iterate_array`)."""
         if not super().may_fire(region) or not region.loops.has(r"\bfor\b"):
             return False
         numpy = _file_names(region)
@@ -632,9 +706,9 @@ class ElementwiseLoopOverArray(Rule):
         if numpy is None or candidates is None:
             return True
         words = region.loops.derived(_words_of)
-        if words & candidates or words & numpy.makers:
-            return True
-        return bool(words & _MAKER_WORDS) and bool(words & numpy.modules)
+        if not (words & candidates or words & numpy.makers or (words & _MAKER_WORDS and words & numpy.modules)):
+            return False
+        return _may_iterate_array(region, numpy, candidates)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or node.orelse is not None:
