@@ -51,7 +51,7 @@ def _compiled(pattern: str) -> Pattern[str]:
         fast = pattern
         if lead is not None:
             words = (lead.group(1) or lead.group(2)).split("|")
-            fast = "(?:" + "|".join(rf"{word}(?<!\w{word})" for word in words) + ")" + pattern[lead.end():]
+            fast = "(?:" + "|".join([rf"{word}(?<!\w{word})" for word in words]) + ")" + pattern[lead.end():]
         compiled = _COMPILED[pattern] = re.compile(fast, re.MULTILINE)
     return compiled
 

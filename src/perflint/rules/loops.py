@@ -108,7 +108,7 @@ def aliased(region: Region, names: Collection[str]) -> bool:
         return True
     if not names:
         return False
-    words = "|".join(re.escape(n) for n in sorted(names))
+    words = "|".join([re.escape(n) for n in sorted(names)])
     return region.file.has(rf"=[\s\\(]*\b(?:{words})(?:[\s\\]*\.[\s\\]*\w+)+[\s\\)]*(?:[;#]|$)")
 
 
