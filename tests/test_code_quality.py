@@ -21,3 +21,8 @@ def test_ruff_is_clean() -> None:
 def test_mypy_is_clean() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_perflint_is_clean_on_its_own_source() -> None:
+    result = _run("perflint", "--no-cache", "src")
+    assert result.returncode == 0, result.stdout + result.stderr
