@@ -76,6 +76,47 @@ def source_lines(text: str) -> List[str]:
     return _LINE.findall(text)
 
 
+# -- pieces of triage conditions (see `Rule.may_fire`) ------------------------------
+# What may sit between two tokens: blanks, line continuations, parentheses, comments
+# (each to the end of its line, so that a text matches in one way only).
+GAP = r"(?:[\s\\()]|#[^\n]*(?![^\n]))*"
+# The same without parentheses.
+BLANK = r"(?:\s|\\|#[^\n]*\n)*"
+# The fields of an `ast` statement that hold statements (an `except` handler and a
+# `match` case hold theirs in `body`).
+STATEMENT_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def in_a_function(region: Region) -> bool:
+    """Whether code of `region` can be inside a def or lambda: a def, or a class or
+    other statement with `def` or `lambda` in it (a module-level loop is not)."""
+    return (
+        region.node is None or isinstance(region.node, _FUNCTIONS) or "def" in region.text or "lambda" in region.text
+    )
+
+
+def aliased(region: Region, names: Collection[str]) -> bool:
+    """Whether the file of `region` may bind a name to an attribute of one of `names`
+    (`search = re.search`, anywhere in it), which `FileContext.callee_name` resolves like
+    the attribute itself. True when the file is unknown."""
+    if region.file is None:
+        return True
+    if not names:
+        return False
+    words = "|".join([re.escape(n) for n in sorted(names)])
+    return region.file.has(rf"=[\s\\(]*\b(?:{words})(?:[\s\\]*\.[\s\\]*\w+)+[\s\\)]*(?:[;#]|$)")
+
+
+def names_of(imports: Optional[Mapping[str, str]], modules: Collection[str], own: Collection[str] = ()) -> Optional[Set[str]]:
+    """Local names the file's imports bind to one of `modules` (the modules themselves,
+    not things in them), plus any imported name spelled like one of `own` (one name may
+    be imported twice, and the mapping keeps one)."""
+    if imports is None:
+        return None
+    return {local for local, target in imports.items() if target in modules or local in own}
+
+
 class Region:
     """The source of a file, or of one function, method or statement named `name` ("" if
     it has none)."""

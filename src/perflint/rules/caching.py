@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from perflint.analysis.context import FileContext
-from perflint.hints import Region
+from perflint.hints import GAP, STATEMENT_BLOCKS, Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
@@ -297,7 +297,6 @@ def _from_line(text: str, line: int, first: int) -> str:
     return text[start:]
 
 
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 _UNFIT_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)
 
 
@@ -314,7 +313,7 @@ def _may_memoize(node: ast.FunctionDef) -> bool:
         if isinstance(statement, _UNFIT_STATEMENTS):
             return False
         statements.append(statement)
-        for field in _BLOCKS:
+        for field in STATEMENT_BLOCKS:
             stack.extend(getattr(statement, field, ()))
     targets: list[ast.expr] = []
     for statement in statements:
@@ -494,7 +493,6 @@ class MissingMemoization(Rule):
 # Per set of decorators: the imports of the file last asked about, and the pattern of a
 # decorator that may be one of them there (None: it imports none of them).
 _DECORATOR_PATTERNS: dict[frozenset[str], tuple[object, str | None]] = {}
-_GAP = r"(?:[\s\\()]|#[^\n]*)*"  # what may sit between tokens of a decorator
 
 
 def _may_decorate(region: Region, qualified: frozenset[str]) -> bool:
@@ -512,8 +510,8 @@ def _may_decorate(region: Region, qualified: frozenset[str]) -> bool:
         through = sorted(re.escape(local) for local, target in imports.items() if target in modules)
         choices = [rf"(?:{'|'.join(direct)})\b"] if direct else []
         if through:
-            choices.append(rf"(?:{'|'.join(through)}){_GAP}\.{_GAP}(?:{'|'.join(attributes)})\b")
-        known = _DECORATOR_PATTERNS[qualified] = (imports, rf"@{_GAP}(?:{'|'.join(choices)})" if choices else None)
+            choices.append(rf"(?:{'|'.join(through)}){GAP}\.{GAP}(?:{'|'.join(attributes)})\b")
+        known = _DECORATOR_PATTERNS[qualified] = (imports, rf"@{GAP}(?:{'|'.join(choices)})" if choices else None)
     return known[1] is not None and region.has(known[1])
 
 

@@ -27,7 +27,7 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
-from perflint.hints import Region
+from perflint.hints import STATEMENT_BLOCKS, Region
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
 from perflint.walk import ValueVisitor, visit
@@ -366,7 +366,6 @@ def _in_function(ctx: FileContext) -> bool:
 # necessary condition of its rule's `visit_For`, checked no more strictly than libcst
 # sees it, so a rule is asked to run only where it can fire (see `Rule.may_fire`).
 _LIST_COMP, _LIST_COPY, _DICT_COMP, _SET_UPDATE = 1, 2, 4, 8
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 def _shapes(region: Region) -> int:
     """The shapes of the `for` loops inside a function anywhere in the region's statement."""
     node = region.node
@@ -379,7 +378,7 @@ def _shapes(region: Region) -> int:
             in_function = True
         elif isinstance(stmt, ast.ClassDef):
             in_function = False
-        for field in _BLOCKS:
+        for field in STATEMENT_BLOCKS:
             block = getattr(stmt, field, None)
             if not block:
                 continue

@@ -18,7 +18,7 @@ from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
-from perflint.hints import LOOP, Region
+from perflint.hints import BLANK, LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
@@ -37,24 +37,23 @@ LIST_MAKERS = (cst.List, cst.ListComp, cst.Call)
 # Regular expressions over source text, each a necessary condition for a rule's visitor:
 # they allow whatever may sit between two tokens (spaces, newlines in brackets, line
 # continuations, comments) and err towards matching.
-_WS = r"(?:\s|\\|#[^\n]*\n)*"  # a comment ends at its line's end: no backtracking into it
-_WSP = r"(?:[\s)\\]|#[^\n]*\n)*"  # and closing parentheses
-_OPEN = rf"(?:\({_WS})*"  # redundant parentheses
+_WSP = r"(?:[\s)\\]|#[^\n]*\n)*"  # `BLANK` and closing parentheses
+_OPEN = rf"(?:\({BLANK})*"  # redundant parentheses
 # `NAME = ...`, `NAME: T = ...`, `(NAME) = ...`, `NAME = other = ...` up to the value (an
 # annotation may run over lines only inside brackets); `:=`, `==`, `<=` ... are no `=`.
 _BINDS = (
     r"\b(\w+)\b(?=(?:[ \t)]|\\\r?\n)*(?::[^=\n]*(?:[\[(][^=]*)?)?(?<![=!<>:])=(?!=)"
-    r"(?:(?:[^\n=\\]|\\[\s\S])*(?<![=!<>])=(?!=))*" + _WS + _OPEN
+    r"(?:(?:[^\n=\\]|\\[\s\S])*(?<![=!<>])=(?!=))*" + BLANK + _OPEN
 )
 # Names some statement may bind to a list display, a list comprehension or `list(...)`.
 _LIST_NAMES = _BINDS + r"(?:\[|list\b))"
 # Names some statement may bind to `{}` or `dict()`.
-_DICT_NAMES = _BINDS + rf"(?:\{{{_WS}\}}|dict{_WS}\({_WS}\)))"
+_DICT_NAMES = _BINDS + rf"(?:\{{{BLANK}\}}|dict{BLANK}\({BLANK}\)))"
 # `in NAME`, and `for TARGET in NAME` (a for-target is taken to be on one line, so that a
 # comment or string ending in "for" cannot hide a test on the next line). Both start with
 # a literal, which `re` searches for fast.
-_IN_NAME = re.compile(rf"in(?<!\win)\b{_WS}{_OPEN}(\w+)")
-_FOR_IN_NAME = re.compile(rf"for(?<!\wfor)\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*\bin\b{_WS}{_OPEN}(\w+)")
+_IN_NAME = re.compile(rf"in(?<!\win)\b{BLANK}{_OPEN}(\w+)")
+_FOR_IN_NAME = re.compile(rf"for(?<!\wfor)\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*\bin\b{BLANK}{_OPEN}(\w+)")
 # The name (or last attribute) right before a method call found by its `.method(`.
 _RECEIVER = re.compile(rf"(\w+){_WSP}\Z")
 _RECEIVER_SPAN = 2000
@@ -69,7 +68,7 @@ _STRING = (
 )
 _TOKEN = rf"(?:{_STRING}|#[^\n]*\n|[\s\\+\-]|\.?\d[\w.]*(?![\w.])|(?:None|True|False)\b)"
 _LITERAL_IN = re.compile(
-    rf"(\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{_WS}[\[(]"
+    rf"(\bfor\b(?:(?!\bin\b)[\w \t,().*]|\\\r?\n)*)?\bin\b{BLANK}[\[(]"
     rf"(?:{_TOKEN})*(?:,(?:{_TOKEN})*,|(?:,(?:{_TOKEN})*)?\()"
 )
 _DEF = r"\bdef\b"
@@ -108,7 +107,7 @@ def _receivers(region: Region, call: str, plain: bool) -> Optional[Set[str]]:
 
 def _annotated_list_param(region: Region, name: str) -> bool:
     """Whether `name: list`/`name: List[...]`/`name: typing.List` may be a parameter."""
-    return region.has(rf"\b{re.escape(name)}{_WS}:{_WS}(?:typing{_WS}\.{_WS})?(?:list|List)\b")
+    return region.has(rf"\b{re.escape(name)}{BLANK}:{BLANK}(?:typing{BLANK}\.{BLANK})?(?:list|List)\b")
 
 
 # -- PFL301 with `ast`: for the few regions its text condition keeps, which are mostly a
@@ -931,7 +930,7 @@ class LiteralMembership(_ContainerRule):
         if not super().may_fire(region) or not region.has(_DEF_OR_LAMBDA):
             return False
         loops = region.loops
-        return loops.has(rf"\bin\b{_WS}[\[(]") and any(m.group(1) is None for m in _LITERAL_IN.finditer(loops.text))
+        return loops.has(rf"\bin\b{BLANK}[\[(]") and any(m.group(1) is None for m in _LITERAL_IN.finditer(loops.text))
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         values = node.comparator
@@ -964,7 +963,7 @@ class _FrontOfList(_ContainerRule):
         annotated as one, in a def."""
         if not super().may_fire(region) or not region.has(_DEF):
             return False
-        called = _receivers(region.loops, rf"\.{_WS}{cls.method}{_WS}\({_WS}{_OPEN}0\b", plain=True)
+        called = _receivers(region.loops, rf"\.{BLANK}{cls.method}{BLANK}\({BLANK}{_OPEN}0\b", plain=True)
         if called is None:
             return True
         if not called:
@@ -1220,10 +1219,10 @@ class SortAfterInsert(_ContainerRule):
         if not super().may_fire(region) or not region.has(_DEF):
             return False
         loops = region.loops
-        sorted_ = _receivers(loops, rf"\.{_WS}sort{_WS}\({_WS}\)", plain=False)
+        sorted_ = _receivers(loops, rf"\.{BLANK}sort{BLANK}\({BLANK}\)", plain=False)
         if sorted_ is None:
             return True
-        return any(loops.has(rf"\b{name}{_WSP}\.{_WS}append\b") for name in sorted_)
+        return any(loops.has(rf"\b{name}{_WSP}\.{BLANK}append\b") for name in sorted_)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         body = node.body
@@ -1263,7 +1262,7 @@ def _insort(call: cst.CSTNode) -> cst.CSTNode:
 
 # -- PFL306 ---------------------------------------------------------------------------------
 # `...] += 1` or `...] = NAME.get(`: what each spelling of counting has.
-_COUNT_ONE = rf"\]{_WSP}(?:\+={_WS}{_OPEN}1\b|=(?!=){_WS}{_OPEN}\w+{_WSP}\.{_WS}get\b)"
+_COUNT_ONE = rf"\]{_WSP}(?:\+={BLANK}{_OPEN}1\b|=(?!=){BLANK}{_OPEN}\w+{_WSP}\.{BLANK}get\b)"
 def _is_one(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Integer) and node.value == "1"
 
@@ -1485,7 +1484,7 @@ def _names_in_target(target: cst.BaseExpression) -> List[cst.BaseExpression]:
 FACTORIES = {"List": "list", "Dict": "dict", "Integer": "int"}
 # `d[k] = []` (or `{}`, `0`, `list()`, `dict()`, `set()`).
 _EMPTY_STORE = (
-    rf"\]{_WSP}(?<![=!<>])=(?!=){_WS}{_OPEN}(?:\[{_WS}\]|\{{{_WS}\}}|0\b|(?:list|dict|set){_WS}\({_WS}\))"
+    rf"\]{_WSP}(?<![=!<>])=(?!=){BLANK}{_OPEN}(?:\[{BLANK}\]|\{{{BLANK}\}}|0\b|(?:list|dict|set){BLANK}\({BLANK}\))"
 )
 
 
@@ -1615,7 +1614,7 @@ class ManualDefaultdict(_ContainerRule):
         if not super().may_fire(region) or not region.has(_DEF):
             return False
         loops = region.loops
-        return loops.has(rf"\bnot{_WS}in\b") and loops.has(_EMPTY_STORE)
+        return loops.has(rf"\bnot{BLANK}in\b") and loops.has(_EMPTY_STORE)
 
     def visit_If(self, node: cst.If) -> None:
         if node.orelse is not None or not isinstance(node.test, cst.Comparison):

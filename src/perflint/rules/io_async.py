@@ -11,10 +11,9 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.scope import Binding
-from perflint.hints import LOOP, Region
+from perflint.hints import GAP, LOOP, Region, aliased
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
-from perflint.rules.loops import GAP, aliased
 from perflint.walk import ValueVisitor, Visitor, visit
 
 

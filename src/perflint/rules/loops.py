@@ -8,13 +8,12 @@ around it does more than walk a literal tuple.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import functools
 import keyword
 import re
 from dataclasses import dataclass, field
-from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -23,7 +22,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.analysis.shapes import dotted, target_names
-from perflint.hints import LOOP, Region
+from perflint.hints import GAP, LOOP, Region, in_a_function, names_of
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
 from perflint.walk import children
@@ -83,42 +82,6 @@ _IO_MODULES = frozenset(
 _OS_NON_IO = frozenset(
     {"path", "sep", "fspath", "fsencode", "fsdecode", "linesep", "curdir", "pardir", "extsep", "altsep", "name"}
 )
-
-
-# -- triage conditions (see Rule.may_fire), shared with regex.py and io_async.py -----
-# What may sit between two tokens: blanks, line continuations, parentheses, comments
-# (each to the end of its line, so that a text matches in one way only).
-GAP = r"(?:[\s\\()]|#[^\n]*(?![^\n]))*"
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def in_a_function(region: Region) -> bool:
-    """Whether code of `region` can be inside a def or lambda: a def, or a class or
-    other statement with `def` or `lambda` in it (a module-level loop is not)."""
-    return (
-        region.node is None or isinstance(region.node, _FUNCTIONS) or "def" in region.text or "lambda" in region.text
-    )
-
-
-def aliased(region: Region, names: Collection[str]) -> bool:
-    """Whether the file of `region` may bind a name to an attribute of one of `names`
-    (`search = re.search`, anywhere in it), which `FileContext.callee_name` resolves like
-    the attribute itself. True when the file is unknown."""
-    if region.file is None:
-        return True
-    if not names:
-        return False
-    words = "|".join([re.escape(n) for n in sorted(names)])
-    return region.file.has(rf"=[\s\\(]*\b(?:{words})(?:[\s\\]*\.[\s\\]*\w+)+[\s\\)]*(?:[;#]|$)")
-
-
-def names_of(imports: Optional[Mapping[str, str]], modules: Collection[str], own: Collection[str] = ()) -> Optional[Set[str]]:
-    """Local names the file's imports bind to one of `modules` (the modules themselves,
-    not things in them), plus any imported name spelled like one of `own` (one name may
-    be imported twice, and the mapping keeps one)."""
-    if imports is None:
-        return None
-    return {local for local, target in imports.items() if target in modules or local in own}
 
 
 # -- shared helpers ------------------------------------------------------------------

@@ -14,19 +14,17 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
 from perflint.analysis.shapes import contains, is_name
-from perflint.hints import LOOP, Region
+from perflint.hints import BLANK, LOOP, Region
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
 # -- triage conditions (see `Rule.may_fire`): regular expressions over source text -------
-# Between two tokens: whitespace, newlines (inside brackets), a backslash continuation or
-# a comment (matched up to its newline only: `####` must not split in several ways).
-_W = r"(?:\s|\\|#[^\n]*\n)*"
+# (`BLANK`: what may sit between two tokens.)
 # An int literal as `_int_value` reads it, generously: `0`, `-1`, `0x0`, `-(1)`, `(3)`.
-_INT = rf"(?:[-+(]{_W})*\d\w*(?:{_W}\))*"
+_INT = rf"(?:[-+(]{BLANK})*\d\w*(?:{BLANK}\))*"
 # One whose value can be zero.
-_ZERO = rf"(?:[-+(]{_W})*0\w*(?:{_W}\))*"
+_ZERO = rf"(?:[-+(]{BLANK})*0\w*(?:{BLANK}\))*"
 # A function body: every rule that needs `ctx.function()` to be a `def`.
 _DEF = r"\bdef\b"
 
@@ -189,7 +187,7 @@ def _openers(text: str, closers: Optional[Collection[int]] = None) -> Optional[d
 
 def _self_rebinding(follows: str) -> str:
     """`name = name<follows>` (also `name = (name)<follows>`, `name = (name<follows>`)."""
-    return rf"(?<![\w.])(\w+){_W}={_W}(?:\({_W})*\1{_W}(?:\){_W})*{follows}"
+    return rf"(?<![\w.])(\w+){BLANK}={BLANK}(?:\({BLANK})*\1{BLANK}(?:\){BLANK})*{follows}"
 
 
 # -- helpers shared by the rules of this module ------------------------------------------
@@ -321,7 +319,7 @@ def _is_builtin_call(ctx: FileContext, node: cst.BaseExpression, name: str) -> b
 # -- PFL308 ------------------------------------------------------------------------------
 
 # `)[0]`, `)[-1]`, `)[:3]`, `)[-3:]` (and `[:3:]`, `[-3::]`).
-_PICK_OF_CALL = rf"\){_W}\[{_W}(?::{_W})?{_INT}{_W}(?::{_W}){{0,2}}\]"
+_PICK_OF_CALL = rf"\){BLANK}\[{BLANK}(?::{BLANK})?{_INT}{BLANK}(?::{BLANK}){{0,2}}\]"
 _PICK_PATTERN = re.compile(_PICK_OF_CALL)
 
 _MAX_K = 10  # `sorted(x)[:k]` beyond this k is left alone: heapq's lead shrinks with k
@@ -509,7 +507,7 @@ def _picked(node: cst.Subscript) -> tuple[str, int] | None:
 
 # -- PFL309 ------------------------------------------------------------------------------
 
-_POP_END = rf"\bpop{_W}\({_W}(?:{_INT}{_W})?\)"
+_POP_END = rf"\bpop{BLANK}\({BLANK}(?:{_INT}{BLANK})?\)"
 
 
 @register
@@ -659,7 +657,7 @@ def _is_sort_of(statement: cst.CSTNode, receiver: cst.BaseExpression) -> bool:
 
 # -- PFL310 ------------------------------------------------------------------------------
 
-_KEYS_CALL = rf"\.{_W}keys{_W}\({_W}\)"
+_KEYS_CALL = rf"\.{BLANK}keys{BLANK}\({BLANK}\)"
 _KEYS_CALL_PATTERN = re.compile(_KEYS_CALL)
 _WORD_BEFORE = re.compile(r"(\w+)$")
 # The `for` of a loop or comprehension and its target on one line (a target holds no
@@ -802,8 +800,8 @@ class InDictKeys(Rule):
 
 # -- PFL311 ------------------------------------------------------------------------------
 
-_FIRST = rf"[)\]]{_W}\[{_W}{_ZERO}{_W}\]"  # `)[0]`, `][0]`
-_FIRST_OF_CALL = rf"\){_W}\[{_W}{_ZERO}{_W}\]"
+_FIRST = rf"[)\]]{BLANK}\[{BLANK}{_ZERO}{BLANK}\]"  # `)[0]`, `][0]`
+_FIRST_OF_CALL = rf"\){BLANK}\[{BLANK}{_ZERO}{BLANK}\]"
 _FIRST_PATTERN = re.compile(_FIRST)
 _CALLEE = re.compile(r"(\w+)$")
 
@@ -814,7 +812,7 @@ def _may_copy(text: str, opener: int, closer: int) -> bool:
     in parentheses), a display with `for` or `*` in it, or anything in parentheses."""
     if opener >= 0 and text[opener] == "[" and text[closer] == "]":
         inside = text[opener + 1 : closer]
-        return "for" in inside or re.match(rf"{_W}\*", inside) is not None
+        return "for" in inside or re.match(rf"{BLANK}\*", inside) is not None
     return _may_call(text, opener, closer, ("list", "tuple"))
 
 
@@ -898,7 +896,7 @@ class FirstElementCopy(Rule):
         if not ("0" in region.text and region.has(_FIRST)):
             return False
         call = region.has(r"\b(?:list|tuple)\b") and region.has(_FIRST_OF_CALL)
-        if not (call or region.has(rf"\[{_W}\*") or region.loops.has(_FIRST)):
+        if not (call or region.has(rf"\[{BLANK}\*") or region.loops.has(_FIRST)):
             return False
         text = region.text
         closers = [found.start() for found in _FIRST_PATTERN.finditer(text)]
@@ -1024,7 +1022,7 @@ class QuadraticListSum(Rule):
     @classmethod
     def may_fire(cls, region: Region) -> bool:
         """`sum` and an empty list after a comma or `start=`."""
-        return super().may_fire(region) and region.has(rf"[,=]{_W}(?:\({_W})*\[{_W}\]")
+        return super().may_fire(region) and region.has(rf"[,=]{BLANK}(?:\({BLANK})*\[{BLANK}\]")
 
     name = "quadratic-list-sum"
     message = "use `list(itertools.chain.from_iterable(xs))` instead of `sum(xs, [])`"
@@ -1313,8 +1311,8 @@ class SliceShiftInLoop(Rule):
         str, bytes or list."""
         if not (
             super().may_fire(region) and region.has(_DEF)
-            and region.loops.has(_self_rebinding(rf"\[{_W}(?![-:\]])"))
-            and region.loops.has(rf":{_W}(?::{_W})?\]")
+            and region.loops.has(_self_rebinding(rf"\[{BLANK}(?![-:\]])"))
+            and region.loops.has(rf":{BLANK}(?::{BLANK})?\]")
         ):
             return False
         if region.node is None or "nonlocal" in region.text:
@@ -1341,7 +1339,7 @@ class SliceShiftInLoop(Rule):
             key = (function, name)
             if key in views or any(s is loop or loop in around for s, around in other.get(key, ())):
                 continue
-            if key in valued or region.has(rf"\b{name}{_W}:=") or region.has(rf"\b{name}{_W}\.{_W}{_SEQUENCE_METHOD}"):
+            if key in valued or region.has(rf"\b{name}{BLANK}:=") or region.has(rf"\b{name}{BLANK}\.{BLANK}{_SEQUENCE_METHOD}"):
                 return True
         return False
 

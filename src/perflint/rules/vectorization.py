@@ -20,10 +20,9 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.scope import Binding
-from perflint.hints import LOOP, Region
+from perflint.hints import GAP, LOOP, Region, in_a_function
 from perflint.model import Applicability, Bench, Edit, Example
 from perflint.rule import Rule, register
-from perflint.rules.loops import GAP, in_a_function
 
 ARRAY = "array"
 FRAME = "frame"
