@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type, Union
 
-from perflint.hints import Region, source_lines
+from perflint.hints import STATEMENT_BLOCKS, Region, source_lines
 
 if TYPE_CHECKING:
     from perflint.rule import Rule
@@ -116,7 +116,7 @@ def _imports(tree: ast.Module) -> Dict[str, str]:
             for alias in node.names:
                 found[alias.asname or alias.name] = f"{module}.{alias.name}"
         else:
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for field in STATEMENT_BLOCKS:
                 stack.extend(getattr(node, field, ()))
     return found
 

@@ -18,7 +18,7 @@ from perflint import rewrite
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
-from perflint.hints import BLANK, LOOP, Region
+from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region
 from perflint.model import Applicability, Bench, Edit, Example, Fix
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
@@ -142,10 +142,8 @@ def _ast_functions(node: ast.stmt) -> List[ast.stmt]:
         statement = stack.pop()
         if isinstance(statement, _AST_DEFS):
             found.append(statement)  # type: ignore[arg-type]
-        for field in ("body", "orelse", "finalbody", "handlers"):
+        for field in STATEMENT_BLOCKS:
             stack.extend(getattr(statement, field, ()))
-        for case in getattr(statement, "cases", ()):
-            stack.extend(case.body)
     return found
 
 
