@@ -54,13 +54,19 @@ class FileContext:
                 return None
         return None
 
-    def in_raise_or_assert(self) -> bool:
-        """Whether the node is part of a `raise` or `assert`: code that runs when something
-        has failed, never on a hot path."""
-        for node in reversed(self.ancestors):
+    def on_error_path(self) -> bool:
+        """Whether the node is part of a `raise` or `assert`, or of a statement in a block
+        that ends with a `raise` (building the error's message): code that runs when
+        something has failed, never on a hot path."""
+        ancestors = self.ancestors
+        for index in range(len(ancestors) - 1, -1, -1):
+            node = ancestors[index]
             if type(node) in (cst.Raise, cst.Assert):
                 return True
-            if type(node) is cst.SimpleStatementLine or isinstance(node, cst.BaseCompoundStatement):
+            if type(node) is cst.SimpleStatementLine:
+                block = ancestors[index - 1] if index else None
+                return isinstance(block, cst.IndentedBlock) and _raises(block.body[-1])
+            if isinstance(node, cst.BaseCompoundStatement):
                 return False
         return False
 
@@ -148,3 +154,8 @@ class FileContext:
             ):
                 return self.qualified_name(found[0].value)
         return name
+
+
+def _raises(statement: cst.BaseStatement) -> bool:
+    """Whether a statement is a line ending with `raise`."""
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[-1], cst.Raise)

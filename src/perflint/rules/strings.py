@@ -1303,8 +1303,8 @@ class JoinGenerator(Rule):
 
     Not reported when the receiver is an imported module (`os.path.join`, `shlex.join`),
     the generator is asynchronous, or the join builds the message of a `raise` or
-    `assert` (an error path is never hot). The fix is safe: the comprehension computes the same
-    items in the same order.
+    `assert`, or sits in a block that ends with a `raise` (an error path is never hot).
+    The fix is safe: the comprehension computes the same items in the same order.
     """
 
     code = "PFL204"
@@ -1337,6 +1337,7 @@ class JoinGenerator(Rule):
         "s = ''.join(y)\n",
         "import os\np = os.path.join(x for x in y)\n",
         "def f(bad):\n    raise ValueError(', '.join(repr(b) for b in bad))\n",  # an error path
+        "def f(bad):\n    if bad:\n        names = ', '.join(repr(b) for b in bad)\n        raise ValueError(names)\n",
         "import shlex\ncmd = shlex.join(a for a in args)\n",
         "async def f(y):\n    return ''.join(x async for x in y)\n",
         "s = ''.join((x for x in y), z)\n",
@@ -1363,7 +1364,7 @@ class JoinGenerator(Rule):
             comp = comp.inner_for_in
         if isinstance(func.value, (cst.Name, cst.Attribute)) and self.ctx.qualified_name(func.value) is not None:
             return
-        if self.ctx.in_raise_or_assert():
+        if self.ctx.on_error_path():
             return  # an error message: never hot
         self.report(node, fix=self.make_fix(Edit(generator, replace=_as_list_comp)))
 
