@@ -71,6 +71,6 @@ def test_docs_show_only_measurements_of_the_current_pair(monkeypatch: pytest.Mon
     text = docs.explain_text("PFL310") or ""
     assert "Measured speedup: 1.05x, 2 ms -> 1.9 ms per run at N=10,000 on CPython 3.99.0." in text
     assert "gain is below 1.1x" in text
-    assert "| PFL310 | in-dict-keys | yes | safe | 1.05x (small) |" in docs.markdown_table()
+    assert "| PFL310 | in-dict-keys | yes | constant | safe | 1.05x (small) |" in docs.markdown_table()
     monkeypatch.setattr(docs, "load_measured", lambda: {"PFL310": {**entry, "fingerprint": "stale"}})
     assert "not measured yet" in (docs.explain_text("PFL310") or "")

@@ -208,6 +208,16 @@ def load_measured(path: Path = MEASURED) -> dict[str, Any]:
         return {}
 
 
+def lowest_speedup(code: str, target: tuple[int, int]) -> float | None:
+    """The smallest stored speedup of a rule's cases (the gain it can promise), for code
+    that must run on `target`; None if never measured. Reads the stored figures by code,
+    without importing the rules (the command line decides its policy with it)."""
+    entry = load_measured().get(code)
+    if not entry or not entry.get("cases"):
+        return None
+    return min(case["speedup"] for case in entry["cases"])
+
+
 def stored(rule: type[Rule], measured: dict[str, Any]) -> dict[str, Any] | None:
     """The stored entry for a rule's current pair, or None (never measured, or stale:
     the pair changed since, so its numbers no longer describe it)."""

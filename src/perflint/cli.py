@@ -19,6 +19,7 @@ from perflint.bench import bench_command
 from perflint.config import Config, ConfigError, load
 from perflint.discovery import discover
 from perflint.model import FileError
+from perflint.policy import Policy, default_policy, held_summary
 from perflint.profile_report import ProfileView, ShareError, parse_share
 from perflint.runner import FileResult, Settings, run_files, run_source
 from perflint.selection import TARGET_VERSIONS, Selectable, parse_target, running_target
@@ -117,14 +118,18 @@ def check(
         )
         target = config.target(running_target())
         rules = config.rules(target)
+        explicit = config.explicit()
     except ConfigError as error:
         raise UserError(str(error)) from None
+    profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa)
+    # A profile measures what is hot, whatever the rule: it replaces the default policy.
+    policy = Policy() if profile is not None else default_policy(target, explicit)
     settings = Settings(
         rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-        describe_fixes=output_format == "json",
+        describe_fixes=output_format == "json", policy=policy,
     )
     report = _Report(output_format, statistics, quiet, rules)
-    report.profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa)
+    report.profile = profile
     if from_stdin:
         sys.exit(_check_stdin(stdin_filename or "-", config, settings, report, exit_zero))
     try:
@@ -250,6 +255,9 @@ class _Report:
             lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
         if not settings.diff:
             lines.append(output.summary(diagnostics, unsafe, sum(r.error is not None for r in results)))
+        held = held_summary([d for r in results for d in r.held], settings.policy)
+        if held is not None:
+            lines.append(held)
         return lines
 
 
@@ -259,12 +267,14 @@ cli.add_command(bench_command)
 @cli.command("rules")
 @click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Show defaults for this target.")
 def list_rules(target_version: str | None) -> None:
-    """List every rule: code, name, whether it is on by default, and its fix."""
+    """List every rule: code, name, whether it is on by default, its impact and its fix."""
     target = parse_target(target_version) if target_version else running_target()
     from perflint.docs import default_label, rule_rows
 
-    rows = [("code", "name", "default", "fix")] + [(c, n, default_label(r, target), f) for r, c, n, f in rule_rows()]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rows = [("code", "name", "default", "impact", "fix")] + [
+        (c, n, default_label(r, target), i, f) for r, c, n, i, f in rule_rows()
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join([cell.ljust(width) for cell, width in zip(row, widths)]).rstrip())
 

@@ -67,6 +67,11 @@ class Config:
         except UnknownSelector as error:
             raise ConfigError(str(error)) from None
 
+    def explicit(self) -> frozenset[str]:
+        """The codes the user named in `select`/`extend-select` (every rule for `PFL`): all
+        their findings are reported, not only those the default policy shows."""
+        return _check_selectors("select", [*(self.select or ()), *self.extend_select])
+
     @property
     def skipped_dirs(self) -> frozenset[str]:
         """Folder names never entered: the defaults unless `exclude` replaces them."""

@@ -15,6 +15,28 @@ if TYPE_CHECKING:  # the faces import this module; libcst is imported only to an
     import libcst as cst
 
 
+class Impact(enum.Enum):
+    """How a rule's cost grows with the data (RULES.md, "Impact").
+
+    An algorithmic slow form grows faster with the input than the fast one (a quadratic
+    copy, an O(n) search per step): worth a report wherever the data can grow. A constant
+    one costs a fixed factor per operation: worth it only where the code is hot.
+    """
+
+    ALGORITHMIC = "algorithmic"
+    CONSTANT = "constant"
+
+
+class Bound(enum.Enum):
+    """Why the code a finding sits in cannot cost much, whatever the data: such findings
+    are held back from the default report (see `policy`)."""
+
+    RUNS_ONCE = "runs-once"  # module level, a class body, `if __name__ == "__main__":`
+    ERROR_PATH = "error-path"  # `raise`, `assert`, an `except` block, a block ending in raise
+    MESSAGE = "message"  # building a message: logging, warnings, print, __repr__/__str__
+    FIXED_SIZE = "fixed-size"  # the data is a literal, or built fresh with a few items
+
+
 class Applicability(enum.Enum):
     """How much a fix may be trusted, in Ruff's terms."""
 
@@ -66,6 +88,7 @@ class Finding:
     fix: Optional[Fix] = None
     top: Optional[cst.CSTNode] = None  # the top-level statement holding `node`, if known
     member: Optional[cst.CSTNode] = None  # and the statement of its class body, if any
+    bounded: Optional[Bound] = None  # why the cost cannot grow, if the code shows it
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,7 @@ class Diagnostic:
     end_line: int
     end_column: int
     fix: Optional[Fix] = field(default=None, compare=False, repr=False)
+    bounded: Optional[Bound] = None
 
     @property
     def fix_applicability(self) -> Optional[Applicability]:
@@ -91,10 +115,12 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Example:
-    """Code a rule must flag (`fixed` is the expected fix, if the rule fixes it)."""
+    """Code a rule must flag (`fixed` is the expected fix, if the rule fixes it; `bounded`
+    why the finding is held back from the default report, if it is)."""
 
     code: str
     fixed: Optional[str] = None
+    bounded: Optional[Bound] = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from perflint import __version__
+from perflint.catalog import RULES
 from perflint.model import Applicability, Diagnostic
 from perflint.runner import FileResult
 from perflint.selection import Selectable
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from perflint.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
+IMPACT = {rule.code: rule.impact for rule in RULES}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -108,6 +110,8 @@ def as_dict(diagnostic: Diagnostic, edits: Sequence[TextEdit] | None = None) -> 
         "end_line": diagnostic.end_line,
         "end_column": diagnostic.end_column + 1,
         "fix": fix,
+        "impact": IMPACT.get(diagnostic.code),
+        "bounded": diagnostic.bounded.value if diagnostic.bounded is not None else None,
     }
 
 
@@ -144,7 +148,7 @@ def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
         "fullDescription": {"text": doc.split("\n\n")[0] if doc else rule.message},
         "help": {"text": doc or rule.message},
         "defaultConfiguration": {"level": "warning"},
-        "properties": {"fix": rule.fix.value, "default": rule.default_on},
+        "properties": {"fix": rule.fix.value, "default": rule.default_on, "impact": rule.impact.value},
     }
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
 from perflint.model import Diagnostic, FileError, Fix
+from perflint.policy import Policy
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -34,12 +35,14 @@ class Settings:
     diff: bool = False
     inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
     describe_fixes: bool = False  # compute each fix's text edits (json output)
+    policy: Policy = Policy()  # which findings are reported (the rest are held back)
 
 
 @dataclass
 class FileResult:
     path: str
-    diagnostics: List[Diagnostic] = field(default_factory=list)
+    diagnostics: List[Diagnostic] = field(default_factory=list)  # reported
+    held: List[Diagnostic] = field(default_factory=list)  # held back by the policy
     error: Optional[FileError] = None
     applied: int = 0  # fixes applied (or that would be, with --diff)
     diff: str = ""
@@ -50,7 +53,9 @@ class FileResult:
 def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, str]":
     """Analyze (and with fix/diff, fix) one file's text; returns the result and new text.
 
-    `# perflint: noqa` lines turn rules off for the file before anything runs.
+    `# perflint: noqa` lines turn rules off for the file before anything runs. Fixes
+    are applied only to findings the policy reports: what is held back is not shown,
+    so it is not changed either.
     """
     result = FileResult(path)
     from perflint import engine
@@ -62,7 +67,8 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
         with _collector_paused():
             if settings.fix or settings.diff:
                 outcome = engine.fix_source(
-                    text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa
+                    text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa,
+                    lambda finding: settings.policy.reports(finding.code, finding.bounded),
                 )
                 result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
                 module, new_text = outcome.module, outcome.source
@@ -77,7 +83,17 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
                 result.fix_edits = _edits(module, result.diagnostics)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error))
+    _apply_policy(result, settings.policy)
     return result, new_text
+
+
+def _apply_policy(result: FileResult, policy: Policy) -> None:
+    """Sort the result's findings into reported and held back; fix edits, indexed by
+    reported finding, follow their findings."""
+    everything = result.diagnostics + result.held
+    edits = {id(result.diagnostics[i]): e for i, e in result.fix_edits.items()}
+    result.diagnostics, result.held = policy.split(everything)
+    result.fix_edits = {i: edits[id(d)] for i, d in enumerate(result.diagnostics) if id(d) in edits}
 
 
 @contextmanager
@@ -125,12 +141,13 @@ def run_file(path: Path, settings: Settings) -> FileResult:
         return FileResult(shown, error=FileError(shown, str(error)))
     result, fixed = run_source(source.text, shown, settings)
     result.diagnostics = [_portable(d) for d in result.diagnostics]
+    result.held = [_portable(d) for d in result.held]
     result.content = cache.digest(source.data)
     if settings.fix and not settings.diff and fixed != source.text:
         try:
             result.content = cache.digest(sourcefile.write(source, fixed))
         except (OSError, UnicodeEncodeError) as error:
-            return FileResult(shown, result.diagnostics, FileError(shown, f"cannot write: {error}"))
+            return FileResult(shown, result.diagnostics, result.held, FileError(shown, f"cannot write: {error}"))
     return result
 
 
@@ -164,7 +181,8 @@ def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache
         results[index] = result
         path, settings = work[index]
         if results_cache is not None and result.content and not (settings.fix or settings.diff):
-            results_cache.put(str(path), result.content, _codes(settings), result.diagnostics, result.error)
+            everything = result.diagnostics + result.held
+            results_cache.put(str(path), result.content, _codes(settings), everything, result.error)
     if results_cache is not None:
         results_cache.save()
     return [r for r in results if r is not None]
@@ -190,7 +208,9 @@ def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings
     needs_tree = settings.fix or settings.diff or settings.describe_fixes
     if needs_tree and any(d.fix_applicability is not None for d in diagnostics):
         return None
-    return FileResult(str(path), diagnostics, error)
+    result = FileResult(str(path), diagnostics, error=error)
+    _apply_policy(result, settings.policy)
+    return result
 
 
 def _run(work: Work) -> FileResult:

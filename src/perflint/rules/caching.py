@@ -17,7 +17,7 @@ import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.hints import GAP, STATEMENT_BLOCKS, Region
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -383,6 +383,7 @@ class MissingMemoization(Rule):
     """
 
     code = "PFL501"
+    impact = Impact.ALGORITHMIC
     name = "missing-memoization"
     message = "this function recomputes the same recursive calls: memoize it with `@functools.cache`"
     fix = Applicability.UNSAFE
@@ -542,6 +543,7 @@ class CacheOnMethod(Rule):
     """
 
     code = "PFL502"
+    impact = Impact.ALGORITHMIC
     hints = (r"@",)
     file_hints = (r"cache",)  # the decorator may be imported under another name
     name = "cache-on-method"
@@ -656,6 +658,7 @@ class DataclassWithoutSlots(Rule):
     """
 
     code = "PFL503"
+    impact = Impact.CONSTANT
     hints = (r"@",)
     file_hints = (r"dataclass",)  # the decorator may be imported under another name
     reads_class = True

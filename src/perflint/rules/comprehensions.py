@@ -28,7 +28,7 @@ import libcst as cst
 from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.hints import STATEMENT_BLOCKS, Region
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Bound, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import ValueVisitor, visit
 
@@ -473,6 +473,7 @@ class ManualListComprehension(Rule):
     """
 
     code = "PFL401"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\bappend\b")
     name = "manual-list-comprehension"
     message = "build the list with a list comprehension instead of appending in a loop"
@@ -570,6 +571,7 @@ class ManualListCopy(Rule):
     """
 
     code = "PFL402"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\bappend\b")
     name = "manual-list-copy"
     message = "copy with `list(...)` or `.extend(...)` instead of appending items one by one"
@@ -645,6 +647,7 @@ class ManualDictComprehension(Rule):
     """
 
     code = "PFL403"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\{\s*\}|\bdict\s*\(\s*\)")
     name = "manual-dict-comprehension"
     message = "build the dict with a dict comprehension instead of assigning in a loop"
@@ -714,6 +717,7 @@ class ManualSetUpdate(Rule):
     """
 
     code = "PFL404"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\badd\b")
     name = "manual-set-update"
     message = "use `set.update(...)` (or `set(...)`) instead of adding items one by one"
@@ -769,6 +773,7 @@ class ListComprehensionInAnyAll(Rule):
     """
 
     code = "PFL405"
+    impact = Impact.ALGORITHMIC
     hints = (r"\b(?:any|all)\s*\(\s*\[",)
     name = "list-comprehension-in-any-all"
     message = "pass a generator to any()/all() so it can stop at the first decisive item"
@@ -778,8 +783,9 @@ class ListComprehensionInAnyAll(Rule):
         Example(
             "ok = all([\n    check(x)  # each\n    for x in xs\n])\n",
             "ok = all(\n    check(x)  # each\n    for x in xs\n)\n",
+            bounded=Bound.RUNS_ONCE,
         ),
-        Example("ok = all([x for x in xs],)\n", "ok = all((x for x in xs),)\n"),
+        Example("ok = all([x for x in xs],)\n", "ok = all((x for x in xs),)\n", Bound.RUNS_ONCE),
     )
     good = (
         "def f(xs):\n    return any(x > 0 for x in xs)\n",

@@ -19,7 +19,7 @@ from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
 from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region
-from perflint.model import Applicability, Bench, Edit, Example, Fix
+from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
 
@@ -637,6 +637,7 @@ class ListMembershipInLoop(_ContainerRule):
     """
 
     code = "PFL301"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bin\b", r"\[|\blist\b")  # a local bound to a list
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
@@ -883,6 +884,7 @@ class LiteralMembership(_ContainerRule):
     """
 
     code = "PFL302"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\bin\b")
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
@@ -1076,6 +1078,7 @@ class ListPopFront(_FrontOfList):
     """
 
     code = "PFL303"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bpop\b")
     name = "list-pop-front"
     message = "`list.pop(0)` is O(n): use `collections.deque` and `popleft()`"
@@ -1122,6 +1125,7 @@ class ListInsertFront(_FrontOfList):
     """
 
     code = "PFL304"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\binsert\b")
     name = "list-insert-front"
     message = "`list.insert(0, v)` is O(n): use `collections.deque` and `appendleft(v)`"
@@ -1176,6 +1180,7 @@ class SortAfterInsert(_ContainerRule):
     """
 
     code = "PFL305"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bsort\b", r"\bappend\b")
     name = "sort-after-insert"
     message = "appending then sorting in a loop: use `bisect.insort(xs, v)` on the sorted list"
@@ -1357,6 +1362,7 @@ class ManualCounter(_ContainerRule):
     """
 
     code = "PFL306"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\+=|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
@@ -1565,6 +1571,7 @@ class ManualDefaultdict(_ContainerRule):
     """
 
     code = "PFL307"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\bnot\b", r"\bin\b")
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"

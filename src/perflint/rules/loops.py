@@ -23,7 +23,7 @@ from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.analysis.shapes import dotted, target_names
 from perflint.hints import GAP, LOOP, Region, in_a_function, names_of
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import children
 
@@ -396,6 +396,7 @@ class ModuleAttributeInLoop(Rule):
     """
 
     code = "PFL101"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
 
     @classmethod
@@ -613,6 +614,7 @@ class GlobalNameInLoop(Rule):
     """
 
     code = "PFL102"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
     name = "global-name-in-loop"
     message = "module-level variable looked up on every pass: bind it to a local before the loop"
@@ -711,6 +713,7 @@ class TryExceptInLoop(Rule):
     """
 
     code = "PFL103"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\btry\b")
     name = "try-except-in-loop"
     message = "`try` entered on every pass: wrap the loop in it (the handlers end the loop anyway)"
@@ -784,6 +787,7 @@ class UnnecessaryListCast(Rule):
     """
 
     code = "PFL104"
+    impact = Impact.CONSTANT
     hints = (r"\b(?:list|tuple)\b",)
 
     @classmethod
@@ -879,6 +883,7 @@ class DictItemsUnused(Rule):
     """
 
     code = "PFL105"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\bitems\b")
 
     @classmethod
@@ -999,6 +1004,7 @@ class RangeLenIndex(Rule):
     """
 
     code = "PFL106"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\brange\b", r"\blen\b")
 
     @classmethod
@@ -1108,6 +1114,7 @@ class ReadlinesInFor(Rule):
     """
 
     code = "PFL107"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\breadlines\b")
 
     @classmethod

@@ -15,7 +15,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Use
 from perflint.analysis.shapes import contains, is_name
 from perflint.hints import BLANK, LOOP, Region
-from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
+from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -352,6 +352,7 @@ class SortedForMinMax(Rule):
     """
 
     code = "PFL308"
+    impact = Impact.ALGORITHMIC
     hints = (r"\bsorted\b",)
 
     @classmethod
@@ -523,6 +524,7 @@ class ManualPriorityQueue(Rule):
     """
 
     code = "PFL309"
+    impact = Impact.ALGORITHMIC
     hints = (r"\bwhile\b",)
 
     @classmethod
@@ -735,6 +737,7 @@ class InDictKeys(Rule):
     """
 
     code = "PFL310"
+    impact = Impact.CONSTANT
     hints = (r"\bkeys\b",)
 
     @classmethod
@@ -888,6 +891,7 @@ class FirstElementCopy(Rule):
     """
 
     code = "PFL311"
+    impact = Impact.ALGORITHMIC
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
@@ -1017,6 +1021,7 @@ class QuadraticListSum(Rule):
     """
 
     code = "PFL312"
+    impact = Impact.ALGORITHMIC
     hints = (r"\bsum\b",)
 
     @classmethod
@@ -1035,6 +1040,7 @@ class QuadraticListSum(Rule):
         Example(
             "import itertools\nflat = sum([a, b], start=[])\n",
             "import itertools\nflat = list(itertools.chain.from_iterable([a, b]))\n",
+            Bound.RUNS_ONCE,
         ),
         Example("def f(rows, itertools):\n    return sum(rows, [])\n", None),
     )
@@ -1157,6 +1163,7 @@ class ListConcatInLoop(Rule):
     """
 
     code = "PFL313"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"=\s*\(?\s*\w+\s*\+")  # `acc = acc + ...`
 
     @classmethod
@@ -1301,6 +1308,7 @@ class SliceShiftInLoop(Rule):
     """
 
     code = "PFL314"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"=\s*\w+\s*\[")  # `xs = xs[...]`
 
     @classmethod

@@ -25,7 +25,7 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.hints import LOOP, Region
-from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
+from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -899,6 +899,7 @@ class QuadraticStrConcat(_AccumulatorRule):
     """
 
     code = "PFL201"
+    impact = Impact.ALGORITHMIC
     name = "quadratic-str-concat"
     message = (
         "`+=` on a str attribute, item or global copies the whole string each time (quadratic): "
@@ -1031,6 +1032,7 @@ class StrConcatInLoop(_AccumulatorRule):
     hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a str literal
     reads_class = False  # a local of the function
     code = "PFL202"
+    impact = Impact.CONSTANT
     name = "str-concat-in-loop"
     message = "str built with `+=` in a loop: append the parts to a list and `\"\".join` it after the loop"
     fix = Applicability.UNSAFE
@@ -1144,6 +1146,7 @@ class BytesConcatInLoop(_AccumulatorRule):
 
     hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a bytes literal
     code = "PFL203"
+    impact = Impact.ALGORITHMIC
     name = "bytes-concat-in-loop"
     message = "bytes built with `+=` in a loop is copied each time (quadratic): accumulate in a `bytearray`"
     fix = Applicability.UNSAFE
@@ -1308,6 +1311,7 @@ class JoinGenerator(Rule):
     """
 
     code = "PFL204"
+    impact = Impact.CONSTANT
     hints = (r"\bjoin\b", r"\bfor\b")
     name = "join-generator"
     message = "pass a list comprehension to `join`, not a generator expression"
@@ -1326,10 +1330,12 @@ class JoinGenerator(Rule):
             "    [str(x)  # each value\n"
             "    for x in values]\n"
             ")\n",
+            Bound.RUNS_ONCE,
         ),
         Example(
             "data = b\"\".join((chunk for chunk in chunks))\n",
             "data = b\"\".join([chunk for chunk in chunks])\n",
+            Bound.RUNS_ONCE,
         ),
     )
     good = (

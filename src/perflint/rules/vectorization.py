@@ -21,7 +21,7 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.scope import Binding
 from perflint.hints import GAP, LOOP, Region, in_a_function
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rule import Rule, register
 
 ARRAY = "array"
@@ -628,6 +628,7 @@ class ElementwiseLoopOverArray(Rule):
     """
 
     code = "PFL601"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
     file_hints = (r"\b(?:numpy|pandas)\b",)
     name = "elementwise-loop-over-array"
@@ -807,6 +808,7 @@ class ArrayAppendInLoop(Rule):
     """
 
     code = "PFL602"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP,)
     file_hints = (r"\bnumpy\b",)
     name = "array-append-in-loop"
@@ -886,6 +888,7 @@ class DataframeIterrows(Rule):
     """
 
     code = "PFL603"
+    impact = Impact.CONSTANT
     hints = (r"\b(?:iterrows|apply)\b",)
     file_hints = (r"\bpandas\b",)
     name = "dataframe-iterrows"
@@ -951,6 +954,7 @@ class DataframeConcatInLoop(Rule):
     """
 
     code = "PFL604"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\b(?:concat|append)\b")
     file_hints = (r"\bpandas\b",)
     name = "dataframe-concat-in-loop"
@@ -1042,6 +1046,7 @@ class BuiltinReductionOnArray(Rule):
     """
 
     code = "PFL605"
+    impact = Impact.CONSTANT
     hints = (r"\b(?:sum|min|max|any|all)\b",)
     file_hints = (r"\b(?:numpy|pandas)\b",)
     name = "builtin-reduction-on-array"
