@@ -87,8 +87,8 @@ class FileContext:
         """Why the code holding `node` cannot cost much whatever the data, if it visibly
         runs once or only to report something: a `raise`/`assert` or a block that ends
         with one, an `except` block, the arguments of a logging or `warnings` call, a
-        `__repr__`-like method; module level and class bodies, and anything under
-        `if __name__ == "__main__":`. These are held back from the default report
+        `__repr__`-like method; module level and class bodies, anything under
+        `if __name__ == "__main__":`, and a program's `main` or command-line commands. These are held back from the default report
         (`policy`): optimizing them does not pay however large the input. A definition
         (a rule judging a def or class itself) is never bounded by where it stands."""
         chain = self.chain_to(node)
@@ -106,6 +106,8 @@ class FileContext:
             if kind is cst.FunctionDef:
                 if not crossed and parent.name.value in MESSAGE_FUNCTIONS:  # type: ignore[attr-defined]
                     return Bound.MESSAGE
+                if _runs_once(parent):  # type: ignore[arg-type]
+                    return Bound.RUNS_ONCE
                 crossed = in_function = True
             elif kind is cst.Lambda:
                 crossed = in_function = True
@@ -120,6 +122,28 @@ class FileContext:
             elif kind is cst.Call and type(child) is cst.Arg and _is_message_call(parent.func):  # type: ignore[attr-defined]
                 return Bound.MESSAGE
         return None if in_function else Bound.RUNS_ONCE
+
+    def leaves_loop_after(self) -> bool:
+        """Whether the small statement holding the current node is followed in its block
+        by `break`, `return` or `raise`: then it runs once per loop, not once per turn."""
+        ancestors = self.ancestors
+        index = next(
+            (i for i in range(len(ancestors) - 1, 0, -1) if isinstance(ancestors[i], cst.BaseSmallStatement)), None
+        )
+        if index is None:
+            return False
+        current, line = ancestors[index], ancestors[index - 1]
+        if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        following: List[cst.BaseSmallStatement] = list(line.body)
+        following = following[next(i for i, s in enumerate(following) if s is current) + 1 :]
+        block = ancestors[index - 2] if index > 1 else None
+        if isinstance(line, cst.SimpleStatementLine) and isinstance(block, cst.IndentedBlock):
+            position = next(i for i, s in enumerate(block.body) if s is line)
+            for statement in block.body[position + 1 :]:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    following.extend(statement.body)
+        return any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in following)
 
     def in_function_loop(self) -> bool:
         """The hot spot most rules care about: a loop in a function body."""
@@ -205,6 +229,20 @@ class FileContext:
             ):
                 return self.qualified_name(found[0].value)
         return name
+
+
+def _runs_once(function: cst.FunctionDef) -> bool:
+    """A program's entry point: `main`, or a command-line command (`@click.command()`,
+    `@cli.command("x")`, `@app.command()`, `@click.group()`): it runs once per run."""
+    if function.name.value == "main":
+        return True
+    for decorator in function.decorators:
+        target = decorator.decorator
+        if type(target) is cst.Call:
+            target = target.func  # type: ignore[attr-defined]
+        if last_name(target) in ("command", "group"):
+            return True
+    return False
 
 
 def _on_error_path(chain: Sequence[cst.CSTNode]) -> bool:

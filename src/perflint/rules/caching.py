@@ -516,6 +516,18 @@ def _may_decorate(region: Region, qualified: frozenset[str]) -> bool:
     return known[1] is not None and region.has(known[1])
 
 
+def _unbounded(decorator: cst.Decorator) -> bool:
+    """`@lru_cache(None)` / `@lru_cache(maxsize=None)`: no bound on what it keeps (a bare
+    `@lru_cache` keeps 128 entries)."""
+    call = decorator.decorator
+    if not isinstance(call, cst.Call):
+        return False
+    for position, arg in enumerate(call.args):
+        if (arg.keyword is None and position == 0) or (arg.keyword is not None and arg.keyword.value == "maxsize"):
+            return isinstance(arg.value, cst.Name) and arg.value.value == "None"
+    return False
+
+
 def _may_be_cache(decorator: cst.Decorator) -> bool:
     """Cheap test before resolving imports: `x.cache`/`x.lru_cache`, or a name that may be
     an alias of them (not one of the usual method decorators)."""
@@ -538,8 +550,10 @@ class CacheOnMethod(Rule):
     Instead, cache per instance (`functools.cached_property` for methods without
     arguments, or a dict attribute), or move the computation to a module-level function
     of hashable arguments. Static and class methods are not flagged, nor methods of
-    enums (their members live forever anyway). The cost is memory, not time; a bench
-    shows the cost of the cached call is comparable.
+    enums (their members live forever anyway), nor caches with a size bound
+    (`@lru_cache`, `@lru_cache(maxsize=1024)`: they keep at most that many instances
+    alive, evicting the oldest). The cost is memory, not time; a bench shows the cost
+    of the cached call is comparable.
     """
 
     code = "PFL502"
@@ -550,7 +564,7 @@ class CacheOnMethod(Rule):
     message = "a cache on an instance method keeps every `self` alive: cache per instance instead"
     bad = (
         Example(
-            "import functools\n\nclass Model:\n    @functools.lru_cache(maxsize=128)\n"
+            "import functools\n\nclass Model:\n    @functools.lru_cache(maxsize=None)\n"
             "    def score(self, x):\n        return x * 2\n"
         ),
         Example("from functools import cache as memo\n\nclass Model:\n    @memo\n    def score(self, x):\n        return x\n"),
@@ -563,6 +577,9 @@ class CacheOnMethod(Rule):
         ("import functools\n\nclass Path:\n    @functools.lru_cache()\n    def __new__(cls, root):\n"
         "        return super().__new__(cls)\n"),
         "import functools\n\nclass Model:\n    @functools.cached_property\n    def score(self):\n        return 1\n",
+        # bounded: at most that many instances are kept
+        "import functools\n\nclass Model:\n    @functools.lru_cache(maxsize=1)\n    def score(self, x):\n        return x\n",
+        "from functools import lru_cache\n\nclass Model:\n    @lru_cache\n    def score(self, x):\n        return x\n",
         "class Model:\n    @lru_cache\n    def score(self, x):\n        return x\n",
         ("import enum, functools\n\nclass Color(enum.Enum):\n    RED = 1\n    @functools.cache\n"
         "    def rgb(self):\n        return (255, 0, 0)\n"),
@@ -591,7 +608,10 @@ class CacheOnMethod(Rule):
         assert isinstance(cls, cst.ClassDef)
         if any(self._is_enum(base.value) for base in cls.bases):
             return
-        self.report(next(d for d, n in zip(node.decorators, names) if n in _CACHES))
+        decorator, name = next((d, n) for d, n in zip(node.decorators, names) if n in _CACHES)
+        if name == "functools.lru_cache" and not _unbounded(decorator):
+            return  # a bound keeps at most that many instances alive, not every `self`
+        self.report(decorator)
 
     def _is_enum(self, base: cst.BaseExpression) -> bool:
         name = self.ctx.qualified_name(base) or (base.value if isinstance(base, cst.Name) else "")

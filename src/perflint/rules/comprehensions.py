@@ -27,6 +27,7 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.analysis.growth import fixed_iterations
 from perflint.hints import STATEMENT_BLOCKS, Region
 from perflint.model import Applicability, Bench, Bound, Edit, Example, Impact
 from perflint.rule import Rule, register
@@ -629,7 +630,7 @@ def _report_copy(
         return _method_call(b.receiver, bulk, _paren(b.loop.iter, (cst.Tuple,))), [b.loop.iter]
 
     edits = _replace_loop(build.loop, init, lambda n: _method_build(n, adder), copy)
-    rule.report(build.loop, fix=rule.make_fix(*edits))
+    rule.report(build.loop, fix=rule.make_fix(*edits), fixed_size=fixed_iterations(rule.ctx, build.loop))
 
 
 @register
@@ -786,11 +787,17 @@ class ListComprehensionInAnyAll(Rule):
             bounded=Bound.RUNS_ONCE,
         ),
         Example("ok = all([x for x in xs],)\n", "ok = all((x for x in xs),)\n", Bound.RUNS_ONCE),
+        Example(  # three items: the generator's setup costs more than it can save
+            "def f(a, b, c):\n    return any([x > 0 for x in (a, b, c)])\n",
+            "def f(a, b, c):\n    return any(x > 0 for x in (a, b, c))\n",
+            Bound.FIXED_SIZE,
+        ),
     )
     good = (
         "def f(xs):\n    return any(x > 0 for x in xs)\n",
         "def f(xs):\n    return any([xs])\n",
         "async def f(xs):\n    return any([await x for x in xs])\n",
+        "async def f(xs):\n    return any([x async for x in xs])\n",  # any() rejects an async generator
         "def f(xs):\n    any = sum\n    return any([x for x in xs])\n",
         "def f(xs):\n    return all([(y := x) for x in xs]), y\n",
     )
@@ -809,11 +816,23 @@ class ListComprehensionInAnyAll(Rule):
         comp = arg.value
         if not isinstance(comp, cst.ListComp) or arg.keyword is not None or arg.star or comp.lpar:
             return
+        if _is_async(comp):
+            return  # a generator of an async comprehension is an async generator: any() rejects it
         scan = _LoopScan()
         visit(comp, scan)
         if scan.blocked or not _is_builtin(self.ctx, func.value):
             return
-        self.report(node, fix=self.make_fix(Edit(node, replace=_to_generator)))
+        fixed = fixed_iterations(self.ctx, comp)  # a handful of items: the generator is slower
+        self.report(node, fix=self.make_fix(Edit(node, replace=_to_generator)), fixed_size=fixed)
+
+
+def _is_async(comp: cst.ListComp) -> bool:
+    clause: cst.CompFor | None = comp.for_in
+    while clause is not None:
+        if clause.asynchronous is not None:
+            return True
+        clause = clause.inner_for_in
+    return False
 
 
 def _to_generator(updated: cst.CSTNode) -> cst.CSTNode:

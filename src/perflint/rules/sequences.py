@@ -12,6 +12,7 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.analysis.growth import fixed_iterable, fixed_iterations, fixed_rebinding, fixed_size
 from perflint.analysis.scope import Use
 from perflint.analysis.shapes import contains, is_name
 from perflint.hints import BLANK, LOOP, Region
@@ -191,6 +192,12 @@ def _self_rebinding(follows: str) -> str:
 
 
 # -- helpers shared by the rules of this module ------------------------------------------
+
+
+def _sorts_fixed(rule: Rule, node: cst.Subscript) -> bool:
+    """Whether `sorted(x)[...]` sorts a fixed number of items."""
+    call = cast(cst.Call, node.value)
+    return bool(call.args) and fixed_iterable(rule.ctx, call.args[0].value)
 
 
 def _is_builtin(ctx: FileContext, *names: str) -> bool:
@@ -445,7 +452,7 @@ class SortedForMinMax(Rule):
             return _call(func, args).with_changes(lpar=sub.lpar, rpar=sub.rpar)
 
         fix = _replacement(self, node, build) if _is_builtin(self.ctx, func) else None
-        self.report(node, f"use `{func}()` instead of sorting to take one element", fix)
+        self.report(node, f"use `{func}()` instead of sorting to take one element", fix, fixed_size=_sorts_fixed(self, node))
 
     def _report_heapq(
         self, node: cst.Subscript, kind: str, k: int, key: cst.Arg | None, reverse: bool
@@ -466,7 +473,7 @@ class SortedForMinMax(Rule):
 
         fixable = (kind == "head" or _simple_key(key)) and _module_usable(self.ctx, "heapq")
         fix = _replacement(self, node, build, imports=("heapq",)) if fixable else None
-        self.report(node, f"use `{func}()` instead of sorting to take {k} elements", fix)
+        self.report(node, f"use `{func}()` instead of sorting to take {k} elements", fix, fixed_size=_sorts_fixed(self, node))
 
 
 def _sorted_parts(call: cst.Call) -> tuple[cst.Arg | None, bool] | None:
@@ -602,8 +609,14 @@ class ManualPriorityQueue(Rule):
         else:
             found = any(_is_min_of(s, removed, func.value) for s in statements)
             found = found and _is_builtin(self.ctx, "min", "max")  # the builtins, not local helpers
-        if found:
-            self.report(node)
+        if not found:
+            return
+        loop = self.ctx.loops()[0]
+        function = self.ctx.function()
+        name = func.value.value if isinstance(func.value, cst.Name) else None
+        if name is not None and function is not None and self.ctx.facts(function).bindings_in(name, loop):
+            return  # rebuilt every turn: there is no lasting queue for a heap to keep
+        self.report(node, fixed_size=fixed_size(self.ctx, function, name, [loop]))
 
     def _while_body(self, before_current: bool) -> Sequence[cst.CSTNode] | None:
         """The top-level statements of the `while` body around the current node (those
@@ -962,7 +975,8 @@ class FirstElementCopy(Rule):
         else:
             return
         fixable = self._stop_iteration_is_plain() and _is_builtin(self.ctx, "next", "iter")
-        self.report(node, fix=_replacement(self, node, build) if fixable else None)
+        fixed = fixed_iterable(self.ctx, source) if source is not None else fixed_iterations(self.ctx, value)
+        self.report(node, fix=_replacement(self, node, build) if fixable else None, fixed_size=fixed)
 
     def _stop_iteration_is_plain(self) -> bool:
         """Whether StopIteration raised here reaches the caller as an ordinary error."""
@@ -1076,28 +1090,11 @@ class QuadraticListSum(Rule):
             return _call("list", [cst.Arg(chain)]).with_changes(lpar=call.lpar, rpar=call.rpar)
 
         fixable = _is_builtin(self.ctx, "list") and _module_usable(self.ctx, "itertools")
-        self.report(node, fix=_replacement(self, node, build, imports=("itertools",)) if fixable else None)
+        fix = _replacement(self, node, build, imports=("itertools",)) if fixable else None
+        self.report(node, fix=fix, fixed_size=fixed_iterable(self.ctx, positional[0].value))
 
 
 # -- PFL313 and PFL314: loops that copy a whole sequence on every turn --------------------
-
-
-def _leaves_loop_after(ctx: FileContext) -> bool:
-    """Whether the statement being visited is followed in its block by `break`, `return`
-    or `raise`: then it runs once per loop, not once per turn."""
-    line = ctx.parent()
-    if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        return False
-    current = ctx.ancestors[-1]
-    following: list[cst.BaseSmallStatement] = list(line.body)
-    following = following[next(i for i, s in enumerate(following) if s is current) + 1 :]
-    block = ctx.parent(2)
-    if isinstance(line, cst.SimpleStatementLine) and isinstance(block, cst.IndentedBlock):
-        index = next(i for i, s in enumerate(block.body) if s is line)
-        for statement in block.body[index + 1 :]:
-            if isinstance(statement, cst.SimpleStatementLine):
-                following.extend(statement.body)
-    return any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in following)
 
 
 def _self_assignment(node: cst.Assign) -> str | None:
@@ -1243,14 +1240,17 @@ class ListConcatInLoop(Rule):
         name = _self_assignment(node)
         if name is None or not _is_concat(name, node.value):
             return
-        if not self.ctx.in_function_loop() or _leaves_loop_after(self.ctx):
+        if not self.ctx.in_function_loop() or self.ctx.leaves_loop_after():
             return
         scope = _bound_only_to(self.ctx, name, lambda v: _is_list_value(self.ctx, v) or _is_concat(name, v))
         if scope is None:
             return
         loops = self.ctx.loops()
-        private = all(_keeps_list_private(u, loops) for u in self.ctx.facts(scope).uses.get(name, ()))
-        self.report(node, fix=_replacement(self, node, _in_place_concat) if private else None)
+        facts = self.ctx.facts(scope)
+        private = all(_keeps_list_private(u, loops) for u in facts.uses.get(name, ()))
+        fixed = fixed_rebinding(self.ctx, scope, name, loops, lambda b: b.value is not None and _is_concat(name, b.value))
+        fix = _replacement(self, node, _in_place_concat) if private else None
+        self.report(node, fix=fix, fixed_size=fixed)
 
 
 def _is_concat_of(name: str, value: Optional[ast.expr]) -> bool:
@@ -1395,7 +1395,7 @@ class SliceShiftInLoop(Rule):
         name = _self_assignment(node)
         if name is None or not _is_shift(name, node.value):
             return
-        if not self.ctx.in_function_loop() or _leaves_loop_after(self.ctx):
+        if not self.ctx.in_function_loop() or self.ctx.leaves_loop_after():
             return
         loop = self.ctx.loops()[0]
         scope, bindings = self.ctx.bindings(name)
@@ -1407,7 +1407,10 @@ class SliceShiftInLoop(Rule):
             return
         if not values and not any(u.method() in _SEQUENCE_METHODS for u in self.ctx.facts(scope).uses.get(name, ())):
             return  # a parameter (or loop target) of unknown type: may be a memoryview
-        self.report(node)
+        small = bool(values) and all(fixed_iterable(self.ctx, value) for value in values)
+        fresh = {id(b) for b in others}
+        shifts = fixed_rebinding(self.ctx, scope, name, self.ctx.loops(), lambda b: id(b) not in fresh)
+        self.report(node, fixed_size=small or shifts)
 
 
 # Methods of str, bytes or list that memoryview and NumPy arrays lack.

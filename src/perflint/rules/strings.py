@@ -23,6 +23,7 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.analysis.growth import fixed_accumulation
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.hints import LOOP, Region
 from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
@@ -873,8 +874,11 @@ class _AccumulatorRule(Rule):
         found = self._targets.find(node)
         if found is None or found.kind != kind:
             return None
-        loop = found.start.loop if found.start is not None else self.ctx.loops()[-1]
-        return found if self.first(loop, found.target) else None
+        return found if self.first(self.outermost(found), found.target) else None
+
+    def outermost(self, found: _Shared) -> cst.CSTNode:
+        """The loop whose passes the shared accumulator lives through."""
+        return found.start.loop if found.start is not None else self.ctx.loops()[-1]
 
 
 @register
@@ -1008,7 +1012,8 @@ class QuadraticStrConcat(_AccumulatorRule):
     def check(self, node: cst.BaseSmallStatement) -> None:
         found = self.shared(node, "str")
         if found is not None:
-            self.report(node, fix=_shared_fix(self, self.ctx, found))
+            fixed = fixed_accumulation(self.ctx, self.outermost(found))
+            self.report(node, fix=_shared_fix(self, self.ctx, found), fixed_size=fixed)
 
 
 @register
@@ -1230,8 +1235,9 @@ class BytesConcatInLoop(_AccumulatorRule):
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)
         if local is None:
-            if self.shared(node, "bytes") is not None:
-                self.report(node)
+            found = self.shared(node, "bytes")
+            if found is not None:
+                self.report(node, fixed_size=fixed_accumulation(self.ctx, self.outermost(found)))
             return
         if local.kind != "bytes" or not self.first(local.start.loop, local.target):
             return
@@ -1240,7 +1246,8 @@ class BytesConcatInLoop(_AccumulatorRule):
             and not local.closure
             and _exits_unobserved(self.ctx, local.start.loop, local.names)
         )
-        self.report(node, fix=_bytearray_fix(self, self.ctx, local) if fixable else None)
+        fixed = fixed_accumulation(self.ctx, local.start.loop)
+        self.report(node, fix=_bytearray_fix(self, self.ctx, local) if fixable else None, fixed_size=fixed)
 
 
 def _is_len_call(ctx: FileContext, use: Use) -> bool:
