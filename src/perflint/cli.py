@@ -281,11 +281,13 @@ def list_rules(target_version: str | None) -> None:
 
 @cli.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
-    """Explain RULE (a code or a name): why it is slow, what to do, examples."""
+@click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Show the speedup measured on this Python (default: the running interpreter).")
+def explain(rule: str, target_version: str | None) -> None:
+    """Explain RULE (a code or a name): why it is slow, what to do, examples, and its
+    speedup measured on the running (or target) interpreter."""
     from perflint.docs import explain_text
 
-    text = explain_text(rule)
+    text = explain_text(rule, parse_target(target_version) if target_version else None)
     if text is None:
         raise UserError(f"unknown rule '{rule}'")
     click.echo(text)

@@ -130,9 +130,9 @@ class Bench:
     `setup` runs once and may use `N` (the declared realistic size). `before` and
     `after` each define `def run():` returning a value; both must return equal values.
     `requires` names modules the programs import (NumPy, pandas): where one is missing,
-    the pair cannot be timed. `variants` are (label, setup) pairs timing the same programs
-    on other data, for rules whose gain depends on it (presorted input, say); the docs
-    show every case.
+    the pair cannot be timed. `variants` are further cases, for rules whose gain depends
+    on the data (presorted input, say) or on where the pattern sits (in a comprehension);
+    the docs show every case.
     """
 
     setup: str
@@ -141,7 +141,18 @@ class Bench:
     size: int = 10_000
     note: str = ""
     requires: Tuple[str, ...] = ()
-    variants: Tuple[Tuple[str, str], ...] = ()
+    variants: Tuple[Case, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """Another case of a rule's pair: other data (`setup`) or the pattern in another form
+    (`before` and `after`); what a case leaves out is the pair's own."""
+
+    label: str
+    setup: Optional[str] = None
+    before: Optional[str] = None
+    after: Optional[str] = None
 
 
 @dataclass(frozen=True)

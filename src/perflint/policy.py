@@ -58,7 +58,7 @@ class Policy:
 def default_policy(target: Target, explicit: Iterable[str]) -> Policy:
     """The policy of a run without a profile: `explicit` are the codes the user selected
     by code, prefix or name (every rule for `--select PFL`)."""
-    from perflint.bench import lowest_speedup
+    from perflint.speedups import lowest_speedup
 
     gated = frozenset(
         rule.code for rule in RULES

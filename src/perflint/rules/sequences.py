@@ -16,7 +16,7 @@ from perflint.analysis.growth import fixed_iterable, fixed_iterations, fixed_reb
 from perflint.analysis.scope import Use
 from perflint.analysis.shapes import contains, is_name
 from perflint.hints import BLANK, LOOP, Region
-from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
+from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -425,7 +425,7 @@ class SortedForMinMax(Rule):
         setup="import random\nrng = random.Random(0)\ndata = [rng.random() for _ in range(N)]",
         before="def run():\n    return sorted(data)[0]",
         after="def run():\n    return min(data)",
-        variants=(("presorted", "data = [i / N for i in range(N)]"),),
+        variants=(Case("presorted", setup="data = [i / N for i in range(N)]"),),
         note="random floats; on presorted input (the second case) sorted() wins",
     )
 
