@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Type
+import importlib.util
+from pathlib import Path
+from typing import Any, Type
 
 import pytest
 
@@ -13,6 +15,18 @@ from perflint.rule import Rule, Target
 def target_for(rule: Type[Rule]) -> Target:
     """A target version the rule applies to (3.12 unless the rule is for older targets)."""
     return (3, 12) if rule.applies_to((3, 12)) else (3, 9)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(name: str) -> Any:
+    """A script of `scripts/` as a module (they are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 REAL_PAYS = speedups.pays
