@@ -157,7 +157,7 @@ def check(
     """Check PATHS (files or directories, default `.`; `-` for stdin) for slow patterns.
 
     Exit status: 0 no findings remain, 1 findings remain (or --diff has changes),
-    2 usage or configuration error, or a file that cannot be read or parsed.
+    2 usage or configuration error, or a file that cannot be read, parsed or written.
     """
     from_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
     if STDIN in paths and not from_stdin:
@@ -273,7 +273,7 @@ def _add_noqa(files: Sequence[Path], config: Config, settings: Settings) -> int:
             text, changed = noqa.add_noqa(source.text, result.diagnostics)
             if changed:
                 sourcefile.write(source, text)
-        except (sourcefile.SourceError, OSError, UnicodeEncodeError) as error:
+        except (sourcefile.SourceError, sourcefile.WriteError) as error:
             _echo_error(FileError(str(path), str(error)))
             failed = True
             continue
@@ -324,7 +324,7 @@ class _Report:
             verb = "Would fix" if settings.diff else "Fixed"
             lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
         if not settings.diff:
-            lines.append(output.summary(diagnostics, unsafe, sum(r.error is not None for r in results)))
+            lines.append(output.summary(diagnostics, unsafe, [r.error for r in results if r.error is not None]))
         held = held_summary([d for r in results for d in r.held], settings.policy)
         if held is not None:
             lines.append(held)

@@ -157,8 +157,10 @@ class Case:
 
 @dataclass(frozen=True)
 class FileError:
-    """A file that could not be read, decoded or parsed."""
+    """A file that could not be read, decoded or parsed, or (`unwritten`) whose fixes
+    could not be written back."""
 
     path: str
     reason: str
+    unwritten: bool = False
 

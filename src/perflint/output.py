@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from perflint import __version__
 from perflint.catalog import RULES
-from perflint.model import Applicability, Diagnostic
+from perflint.model import Applicability, Diagnostic, FileError
 from perflint.runner import FileResult
 from perflint.selection import Selectable
 
@@ -41,11 +41,12 @@ def text_line(diagnostic: Diagnostic, unsafe: bool) -> str:
     )
 
 
-def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: int = 0) -> str:
+def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[FileError] = ()) -> str:
+    """The last line: what remains, what `--fix` could still do, which files failed."""
     total = len(diagnostics)
-    unread = f" {errors} file{'s' if errors != 1 else ''} could not be analyzed (see above)." if errors else ""
+    failed = _failed_files(errors)
     if not total:
-        return "No findings." + unread
+        return "No findings." + failed
     safe = sum(1 for d in diagnostics if d.fix_applicability is Applicability.SAFE)
     more = sum(1 for d in diagnostics if d.fix_applicability is Applicability.UNSAFE)
     noun = "finding" if total == 1 else "findings"
@@ -56,7 +57,16 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: int = 0) ->
         parts.append(f"{safe} fixable with --fix")
         if more:
             parts.append(f"{more} more with --unsafe-fixes")
-    return ", ".join(parts) + "." + unread
+    return ", ".join(parts) + "." + failed
+
+
+def _failed_files(errors: Sequence[FileError]) -> str:
+    """` 1 file could not be analyzed, 2 files could not be written (see above).` (a
+    file that could not be written was analyzed: its findings are counted as remaining)."""
+    unwritten = sum(error.unwritten for error in errors)
+    counts = ((len(errors) - unwritten, "analyzed"), (unwritten, "written"))
+    parts = [f"{n} file{'s' if n != 1 else ''} could not be {what}" for n, what in counts if n]
+    return f" {', '.join(parts)} (see above)." if parts else ""
 
 
 def _counts(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[tuple[str, str, int, bool]]:

@@ -140,14 +140,17 @@ def run_file(path: Path, settings: Settings) -> FileResult:
     except sourcefile.SourceError as error:
         return FileResult(shown, error=FileError(shown, str(error)))
     result, fixed = run_source(source.text, shown, settings)
-    result.diagnostics = [_portable(d) for d in result.diagnostics]
-    result.held = [_portable(d) for d in result.held]
-    result.content = cache.digest(source.data)
+    content = source.data
     if settings.fix and not settings.diff and fixed != source.text:
         try:
-            result.content = cache.digest(sourcefile.write(source, fixed))
-        except (OSError, UnicodeEncodeError) as error:
-            return FileResult(shown, result.diagnostics, result.held, FileError(shown, f"cannot write: {error}"))
+            content = sourcefile.write(source, fixed)
+        except sourcefile.WriteError as error:
+            # Nothing was fixed after all: what remains is every finding of the file as it is.
+            result, _ = run_source(source.text, shown, replace(settings, fix=False))
+            result.error = FileError(shown, str(error), unwritten=True)
+    result.diagnostics = [_portable(d) for d in result.diagnostics]
+    result.held = [_portable(d) for d in result.held]
+    result.content = cache.digest(content)
     return result
 
 

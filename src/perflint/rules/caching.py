@@ -376,7 +376,8 @@ class MissingMemoization(Rule):
     computed defaults, `yield`, `await`, `global`, nested functions, calls made only for
     their effect, or mutation of anything but their own locals. Single recursion
     (`n * fact(n - 1)`) and tree walks (`walk(node.left)`) are not flagged: a cache
-    does not help them. The fix adds `@functools.cache` (Python 3.9+). Unsafe: calls
+    does not help them. The fix adds `@functools.cache`, or for targets before 3.9, which
+    lack it, the same unbounded cache as `@functools.lru_cache(maxsize=None)`. Unsafe: calls
     with unhashable arguments then raise TypeError, and the cache keeps every result
     for the life of the process; where a parameter is indexed or has attributes (it may
     be a list), the finding comes without a fix.
@@ -482,13 +483,15 @@ class MissingMemoization(Rule):
             return
         if len(self.ctx.facts(self.ctx.module).bindings.get(name, ())) != 1:
             return  # rebound or wrapped elsewhere in the module
+        cache = "functools.cache" if self.ctx.target >= (3, 9) else "functools.lru_cache(maxsize=None)"
+        message = self.message.replace("functools.cache", cache)
         functools_bound = self.ctx.bindings("functools")[1]
         if scan.container_params or (functools_bound and self.ctx.imported_module("functools") != "functools"):
-            self.report(node.name)
+            self.report(node.name, message)
             return
-        decorator = cst.Decorator(cst.Attribute(cst.Name("functools"), cst.Name("cache")))
+        decorator = cst.Decorator(cst.parse_expression(cache))
         edit = Edit(node, replace=lambda updated: updated.with_changes(decorators=[decorator]))
-        self.report(node.name, fix=self.make_fix(edit, imports=("functools",)))
+        self.report(node.name, message, fix=self.make_fix(edit, imports=("functools",)))
 
 
 # Per set of decorators: the imports of the file last asked about, and the pattern of a
