@@ -30,12 +30,16 @@ def _bound(allowed: str = "list(items)", loop: str = "items", grow: str = "pass"
 @pytest.mark.parametrize("loop", [
     "('a', 'b')", "[n, n + 1]", "'abc'", "range(3)", "range(1, 10)", "options", "options.items()",
     "sorted(['b', 'a'])[::-1]", "zip(items, (1, 2))", "enumerate((1, 2))", "range(len('ab'))",
+    "n.shape", "type(n).__mro__", "type(n).mro()", "n.split('.')", "n.rsplit('/', 1)",
 ])
 def test_loops_that_run_a_fixed_number_of_times(loop: str) -> None:
     assert _bound(loop=loop) is Bound.FIXED_SIZE
 
 
-@pytest.mark.parametrize("loop", ["items", "range(n)", "range(100_000)", "sorted(items)", "zip(items, items)"])
+@pytest.mark.parametrize("loop", [
+    "items", "range(n)", "range(100_000)", "sorted(items)", "zip(items, items)", "n.split()", "n.split(',')",
+    "n.values",
+])
 def test_loops_over_the_input(loop: str) -> None:
     assert _bound(loop=loop) is None
 
@@ -70,6 +74,13 @@ DIGITS = '''def to_letters(n):
         letters.insert(0, chr(65 + r))
     return "".join(letters)
 '''
+
+
+def test_a_loop_up_a_path_is_fixed_size() -> None:
+    walk = "def parts(path):\n    out = []\n    while path:\n        path, tail = os.path.split(path)\n"
+    walk += "        out.insert(0, tail)\n    return out\n"
+    [found] = check_source(walk, "m.py", select_rules((3, 12), ["PFL304"]), (3, 12))
+    assert found.bounded is Bound.FIXED_SIZE
 
 
 def test_a_loop_over_the_digits_of_a_number_is_fixed_size() -> None:

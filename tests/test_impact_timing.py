@@ -3,7 +3,7 @@
 
 The pair's own case is timed at N/10 and at N (its declared size), in alternating turns,
 and `growth` is the ratio of the two speedups; a result that disagrees with the class is
-timed twice more and the majority kept, since other processes may load the machine. Where the pair cannot show its rule's
+timed four more times and the majority kept, since other processes may load the machine. Where the pair cannot show its rule's
 class at these sizes, the reason is written down in DISAGREES and the pair is not timed
 (an earlier version asserted that they still disagree, which timing under load made
 flaky for PFL502, whose growth sits near the threshold).
@@ -41,7 +41,7 @@ def growth(rule: type[Rule]) -> float:
     ratios = []
     for size in (max(rule.bench.size // 10, 10), rule.bench.size):
         before, after = timing.check_agreement(own, size)
-        ratios.append(timing.time_pair(before, after, min_time=0.003, repeats=3)[2])
+        ratios.append(timing.time_pair(before, after, min_time=0.02, repeats=5)[2])
     return ratios[1] / ratios[0]
 
 
@@ -51,6 +51,6 @@ def test_impact_class_matches_the_pair_timed_at_two_sizes(rule: type[Rule]) -> N
         pytest.skip(DISAGREES[rule.code])
     algorithmic = rule.impact is Impact.ALGORITHMIC
     grows = growth(rule) >= GROWS
-    if grows != algorithmic:
-        grows = [grows, growth(rule) >= GROWS, growth(rule) >= GROWS].count(True) >= 2
+    if grows != algorithmic:  # under load one timing can mislead: keep the majority of five
+        grows = [grows, *(growth(rule) >= GROWS for _ in range(4))].count(True) >= 3
     assert grows == algorithmic, f"{rule.code} is {rule.impact.value}, but its speedup {'grows' if grows else 'does not grow'} with N"

@@ -36,7 +36,7 @@ def test_default_run_reports_algorithmic_and_holds_back_constant(tmp_path: Path)
     result = perflint("--no-cache", "mod.py", cwd=tmp_path)
     assert result.returncode == 1
     assert "PFL303" in result.stdout and "PFL204" not in result.stdout
-    assert "1 finding not shown (1 constant-factor): run \"perflint profile -- <command>\"" in result.stdout
+    assert "1 finding not shown (1 constant-factor or data-dependent): run \"perflint profile -- <command>\"" in result.stdout
 
 
 def test_held_back_findings_alone_exit_zero_and_are_not_fixed(tmp_path: Path) -> None:

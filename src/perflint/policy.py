@@ -6,8 +6,11 @@ code that is not hot, or a quadratic pattern over five items in a `__repr__`. So
 without a profile, a run reports by default:
 
 - findings of *gated* rules: algorithmic ones (the slow form's cost grows faster than
-  the fast one's) and constant-factor ones whose measured gain on the target is
-  `LARGE_GAIN` or more (vectorizing a NumPy loop);
+  the fast one's) whose fix is faster on every case their pair measures, and
+  constant-factor ones whose measured gain on the target is `LARGE_GAIN` or more
+  (vectorizing a NumPy loop). An algorithmic rule whose fix is slower on some data
+  (`sorted()[0]` on presorted input, `any()` with no early hit) pays or not depending
+  on the data, which only a profile of the real workload tells;
 - and of those only the ones with nothing against them: not in code that visibly runs
   once or only to report something, not on data the code shows cannot grow (`Bound`).
 
@@ -60,11 +63,14 @@ def default_policy(target: Target, explicit: Iterable[str]) -> Policy:
     by code, prefix or name (every rule for `--select PFL`)."""
     from perflint.speedups import lowest_speedup
 
-    gated = frozenset(
-        rule.code for rule in RULES
-        if rule.impact == Impact.ALGORITHMIC.value or (lowest_speedup(rule.code, target) or 0.0) >= LARGE_GAIN
-    )
-    return Policy(everything=False, gated=gated, explicit=frozenset(explicit))
+    def gated(code: str, impact: str) -> bool:
+        lowest = lowest_speedup(code, target)
+        if impact == Impact.ALGORITHMIC.value:
+            return lowest is None or lowest >= 1.0
+        return lowest is not None and lowest >= LARGE_GAIN
+
+    chosen = frozenset(rule.code for rule in RULES if gated(rule.code, rule.impact))
+    return Policy(everything=False, gated=chosen, explicit=frozenset(explicit))
 
 
 def held_summary(held: Sequence[Diagnostic], policy: Policy) -> Optional[str]:
@@ -75,7 +81,7 @@ def held_summary(held: Sequence[Diagnostic], policy: Policy) -> Optional[str]:
     bounded = len(held) - constant
     parts = []
     if constant:
-        parts.append(f"{constant} constant-factor")
+        parts.append(f"{constant} constant-factor or data-dependent")
     if bounded:
         parts.append(f"{bounded} in code that runs once, reports an error or works on fixed-size data")
     noun = "finding" if len(held) == 1 else "findings"

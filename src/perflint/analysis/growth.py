@@ -4,9 +4,11 @@ An O(n) search per step is quadratic only if n and the number of steps can grow 
 the program's input. The default report wants that shown, and this module answers the
 one question the rules ask in different shapes: does the code fix the size? It does for
 
-- a loop over a literal display, a string literal, a small constant `range`, `**kwargs`
-  (the call site's keywords), or a name bound only to such a thing, and for a `while`
-  loop that walks the digits of a number (`while n: n, r = divmod(n, 26)`);
+- a loop over a literal display, a string literal, a small constant `range`, `*args` or
+  `**kwargs` (one call's arguments), data the program's structure sizes (an array's
+  `shape`, a class's `__mro__`, the parts of `name.split(".")` or of a path), or a name
+  bound only to such a thing, and for a `while` loop that walks the digits of a number
+  (`while n: n, r = divmod(n, 26)`) or up a path (`path = os.path.dirname(path)`);
 - a container bound only to a display with a fixed number of items, or a constructor
   of such a thing, and never grown by a loop that can run many times or by an
   `extend` with data of unknown size.
@@ -24,13 +26,19 @@ import libcst as cst
 from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import Binding, ScopeFacts, Use
-from perflint.analysis.shapes import target_names
+from perflint.analysis.shapes import clauses, target_names
+from perflint.walk import children
 
 SMALL_RANGE = 100  # a `range` up to this constant runs a few times, whatever the input
 # Calls that make a container from an iterable without changing how many items it has.
 _COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "iter", "enumerate", "dict"})
 # Methods that add to a container (the data they add can grow it without bound).
 GROWING = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault"})
+# Data whose size the program's structure fixes, not its input: an array's shape, a
+# class's bases and MRO, a namedtuple's fields, the parts of a dotted name or a path.
+SMALL_ATTRIBUTES = frozenset({"shape", "strides", "dims", "__mro__", "__bases__", "__slots__", "_fields"})
+SMALL_METHODS = frozenset({"mro", "__subclasses__"})
+_NAME_SEPARATORS = frozenset({".", "/", "\\", ":"})
 KEYWORD_DICTS = frozenset({"kwargs", "kwds", "kw", "kwarg"})
 _ADDS_MANY = frozenset({"extend", "update", "extendleft"})
 # Builtins that read a container passed to them without keeping or changing it.
@@ -50,13 +58,8 @@ def fixed_iterations(ctx: FileContext, loop: cst.CSTNode) -> bool:
         return fixed_iterable(ctx, loop.iter)  # type: ignore[attr-defined]
     if kind is cst.While:
         return _digit_loop(loop)  # type: ignore[arg-type]
-    if kind in COMPREHENSION_TYPES:
-        clause: Optional[cst.CompFor] = loop.for_in  # type: ignore[attr-defined]
-        while clause is not None:  # each clause multiplies the passes
-            if not fixed_iterable(ctx, clause.iter):
-                return False
-            clause = clause.inner_for_in
-        return True
+    if kind in COMPREHENSION_TYPES:  # each clause multiplies the passes
+        return all(fixed_iterable(ctx, clause.iter) for clause in clauses(loop))  # type: ignore[arg-type]
     return False
 
 
@@ -79,14 +82,19 @@ def fixed_iterable(ctx: FileContext, expr: cst.BaseExpression) -> bool:
         return _fixed_call(ctx, expr)  # type: ignore[arg-type]
     if kind is cst.Subscript and all(type(e.slice) is cst.Slice for e in expr.slice):  # type: ignore[attr-defined]
         return fixed_iterable(ctx, expr.value)  # type: ignore[attr-defined]
+    if kind is cst.Attribute:
+        return expr.attr.value in SMALL_ATTRIBUTES  # type: ignore[attr-defined]
     return False
 
 
 def _fixed_call(ctx: FileContext, call: cst.Call) -> bool:
     func = call.func
     args = [arg.value for arg in call.args if not arg.keyword and not arg.star]
-    if type(func) is cst.Attribute and func.attr.value in ("items", "keys", "values") and not call.args:
-        return fixed_iterable(ctx, func.value)
+    if type(func) is cst.Attribute:
+        method = func.attr.value
+        if method in ("items", "keys", "values") and not call.args:
+            return fixed_iterable(ctx, func.value)
+        return method in SMALL_METHODS or (method in ("split", "rsplit") and _splits_a_name(ctx, args))
     if type(func) is not cst.Name or ctx.bindings(func.value)[1]:
         return False  # not a builtin (or shadowed)
     name = func.value
@@ -97,6 +105,17 @@ def _fixed_call(ctx: FileContext, call: cst.Call) -> bool:
     if name in _COPIES:
         return not call.args or (len(args) >= 1 and fixed_iterable(ctx, args[0]))
     return False
+
+
+def _splits_a_name(ctx: FileContext, args: Sequence[cst.BaseExpression]) -> bool:
+    """`.split(".")`, `.split("/")`, `.split(os.sep)`: the parts of a dotted name or a
+    path, a few whatever the program's input."""
+    if not args:
+        return False
+    sep = args[0]
+    if type(sep) is cst.SimpleString:
+        return sep.evaluated_value in _NAME_SEPARATORS  # type: ignore[attr-defined]
+    return ctx.qualified_name(sep) in ("os.sep", "os.path.sep", "os.altsep")
 
 
 def _small_constant(ctx: FileContext, expr: cst.BaseExpression) -> bool:
@@ -114,7 +133,7 @@ def _fixed_name(ctx: FileContext, name: str) -> bool:
     scope, found = ctx.bindings(name)
     if scope is None or not found:
         return False
-    if type(scope) is cst.FunctionDef and (_star_kwarg(scope) == name or _keywords_param(found, name)):  # type: ignore[arg-type]
+    if type(scope) is cst.FunctionDef and name in _star_params(scope) or _keywords_param(found, name):  # type: ignore[arg-type]
         return True
     return fixed_container(ctx, scope, name)
 
@@ -161,7 +180,19 @@ def _grown(ctx: FileContext, facts: ScopeFacts, name: str, use: Use) -> bool:
 def persisting_loops(facts: ScopeFacts, name: str, loops: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
     """The loops of `loops` during which `name` keeps its value (none of its bindings is
     inside them): the loops whose passes a container of that name outlives."""
-    return [loop for loop in loops if not facts.bindings_in(name, loop)]
+    return [loop for loop in loops if not rebound_in(facts, name, loop)]
+
+
+def rebound_in(facts: ScopeFacts, name: str, loop: cst.CSTNode) -> bool:
+    """Whether each pass of `loop` may give `name` a new value: a binding in its body,
+    or its own target (a `for` target, or a comprehension's, which lives in its scope)."""
+    if facts.bindings_in(name, loop):
+        return True
+    if type(loop) is cst.For:
+        return any(n.value == name for n in target_names(loop.target))  # type: ignore[attr-defined]
+    if type(loop) in COMPREHENSION_TYPES:
+        return any(n.value == name for clause in clauses(loop) for n in target_names(clause.target))  # type: ignore[arg-type]
+    return False
 
 
 def _keywords_param(found: Sequence[Binding], name: str) -> bool:
@@ -170,9 +201,10 @@ def _keywords_param(found: Sequence[Binding], name: str) -> bool:
     return name in KEYWORD_DICTS and all(b.kind == "param" for b in found)
 
 
-def _star_kwarg(function: cst.FunctionDef) -> Optional[str]:
-    star = function.params.star_kwarg
-    return star.name.value if isinstance(star, cst.Param) else None
+def _star_params(function: cst.FunctionDef) -> List[str]:
+    """`*args` and `**kwargs`: the arguments of one call, a few."""
+    stars = (function.params.star_arg, function.params.star_kwarg)
+    return [star.name.value for star in stars if isinstance(star, cst.Param)]
 
 
 def _digit_loop(loop: cst.While) -> bool:
@@ -191,9 +223,21 @@ def _digit_loop(loop: cst.While) -> bool:
             if type(small) is cst.AugAssign and type(small.target) is cst.Name and small.target.value == name:
                 if type(small.operator) in (cst.FloorDivideAssign, cst.RightShiftAssign):
                     return True
-            if type(small) is cst.Assign and _divmod_of(small.value, name) and _binds(small, name):
+            if type(small) is cst.Assign and _binds(small, name) and (
+                _divmod_of(small.value, name) or _parent_of(small.value, name)
+            ):
                 return True
     return False
+
+
+def _parent_of(value: cst.BaseExpression, name: str) -> bool:
+    """`os.path.dirname(name)`, `os.path.split(name)`, `name.parent`: one level up a path."""
+    if type(value) is cst.Attribute:
+        return value.attr.value == "parent" and type(value.value) is cst.Name and value.value.value == name
+    if type(value) is not cst.Call or type(value.func) is not cst.Attribute:
+        return False
+    first = value.args[0].value if value.args else None
+    return value.func.attr.value in ("dirname", "split") and type(first) is cst.Name and first.value == name
 
 
 def _binds(assign: cst.Assign, name: str) -> bool:
@@ -225,6 +269,33 @@ def fixed_rebinding(
     starts = [b for b in ctx.facts(scope).bindings.get(name, ()) if not continues(b)]
     outlived = [loop for loop in loops if not any(any(lp is loop for lp in b.loops) for b in starts)]
     return all_fixed(ctx, outlived)
+
+
+def same_data_loops(ctx: FileContext, expr: cst.BaseExpression) -> List[cst.CSTNode]:
+    """The loops around the current node that do not rebind a name `expr` reads: the
+    loops in which `expr` keeps meaning the same data, so that an O(n) step on it is
+    repeated on the same n (a copy of a different small item each pass is not)."""
+    loops = ctx.loops()
+    scope = ctx.function()
+    if not loops or scope is None:
+        return []
+    facts = ctx.facts(scope)
+    names = {node.value for node in _names_read(expr)}
+    return [loop for loop in loops if not any(rebound_in(facts, name, loop) for name in names)]
+
+
+def _names_read(expr: cst.CSTNode) -> List[cst.Name]:
+    found: List[cst.Name] = []
+    stack: List[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.Name:
+            found.append(node)  # type: ignore[arg-type]
+        elif type(node) is cst.Attribute:
+            stack.append(node.value)  # type: ignore[attr-defined]
+        else:
+            stack.extend(children(node))
+    return found
 
 
 def fixed_size(ctx: FileContext, scope: Optional[cst.CSTNode], name: Optional[str], loops: Sequence[cst.CSTNode]) -> bool:

@@ -47,3 +47,18 @@ def contains(node: cst.CSTNode, kind: Type[cst.CSTNode]) -> bool:
             return True
         stack.extend(children(current))
     return False
+
+
+def clauses(comp: cst.BaseComp) -> List[cst.CompFor]:
+    """The `for` clauses of a comprehension, outermost first."""
+    found: List[cst.CompFor] = []
+    clause: Optional[cst.CompFor] = comp.for_in
+    while clause is not None:
+        found.append(clause)
+        clause = clause.inner_for_in
+    return found
+
+
+def has_async_for(comp: cst.BaseComp) -> bool:
+    """Whether a clause is `async for` (the comprehension is then an async one)."""
+    return any(clause.asynchronous is not None for clause in clauses(comp))

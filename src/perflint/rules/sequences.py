@@ -12,9 +12,16 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
-from perflint.analysis.growth import fixed_iterable, fixed_iterations, fixed_rebinding, fixed_size
+from perflint.analysis.growth import (
+    all_fixed,
+    fixed_iterable,
+    fixed_iterations,
+    fixed_rebinding,
+    fixed_size,
+    same_data_loops,
+)
 from perflint.analysis.scope import Use
-from perflint.analysis.shapes import contains, is_name
+from perflint.analysis.shapes import contains, has_async_for, is_name
 from perflint.hints import BLANK, LOOP, Region
 from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
@@ -353,7 +360,8 @@ class SortedForMinMax(Rule):
     `sorted` where the input is mostly in order.
 
     Unsafe: with ties, `sorted(x)[-1]` returns the last of equal elements and `max(x)`
-    the first (which matters with `key=` or values equal but distinct, as `1` and `1.0`);
+    the first (values equal but distinct, as `1` and `1.0`; with `key=`, where ties are
+    common, `[-1]` is reported without a fix);
     on empty input `min`/`max` raise ValueError instead of IndexError; with NaN in the
     data the results can differ.
     """
@@ -408,6 +416,8 @@ class SortedForMinMax(Rule):
         ),
         # The key would be evaluated twice: reported without a fix.
         Example("def f(xs):\n    return sorted(xs, key=make_key())[-2:]\n", None),
+        # The last of tied elements: max() would return the first of them.
+        Example("def f(atoms):\n    return sorted(atoms, key=lambda a: a.occupancy)[-1]\n", None),
         # `min` is not the builtin here: reported without a fix.
         Example("def f(xs, min):\n    return sorted(xs)[0]\n", None),
     )
@@ -441,17 +451,19 @@ class SortedForMinMax(Rule):
         kind, k = pick
         if kind in ("first", "last"):
             func = "min" if (kind == "first") != reverse else "max"
-            self._report_min_max(node, func)
+            # The last of a stable sort is the last of the tied elements; min/max give the
+            # first. With a key, ties are expected: report without a fix.
+            self._report_min_max(node, func, fixable=kind == "first" or key is None)
         else:
             self._report_heapq(node, kind, k, key, reverse)
 
-    def _report_min_max(self, node: cst.Subscript, func: str) -> None:
+    def _report_min_max(self, node: cst.Subscript, func: str, fixable: bool) -> None:
         def build(updated: cst.CSTNode) -> cst.CSTNode:
             sub = cast(cst.Subscript, updated)
             args = _sorted_kept_args(cast(cst.Call, sub.value), keep_reverse=False)
             return _call(func, args).with_changes(lpar=sub.lpar, rpar=sub.rpar)
 
-        fix = _replacement(self, node, build) if _is_builtin(self.ctx, func) else None
+        fix = _replacement(self, node, build) if fixable and _is_builtin(self.ctx, func) else None
         self.report(node, f"use `{func}()` instead of sorting to take one element", fix, fixed_size=_sorts_fixed(self, node))
 
     def _report_heapq(
@@ -924,22 +936,33 @@ class FirstElementCopy(Rule):
     message = "use `next(iter(x))` instead of copying `x` into a list to take its first element"
     fix = Applicability.UNSAFE
     bad = (
-        Example("def f(d):\n    return list(d)[0]\n", "def f(d):\n    return next(iter(d))\n"),
-        Example("def f(d):\n    return [*d.values()][0]\n", "def f(d):\n    return next(iter(d.values()))\n"),
-        Example("def f(s):\n    return [y for y in s][0]\n", "def f(s):\n    return next(iter(s))\n"),
-        Example("def f(s):\n    return tuple(s)[0]\n", "def f(s):\n    return next(iter(s))\n"),
+        # A loop copies the same data on every pass: quadratic.
         Example(
-            "def f(users, name):\n    return [u for u in users if u.name == name][0]\n",
-            "def f(users, name):\n    return next(u for u in users if u.name == name)\n",
+            "def f(rows, pending):\n    for row in rows:\n        if row.key == list(pending)[0]:\n            return row\n",
+            "def f(rows, pending):\n    for row in rows:\n        if row.key == next(iter(pending)):\n            return row\n",
         ),
+        Example(
+            "def match(hits, placeholders):\n    found = []\n    for hit in hits:\n"
+            "        found.append([p for p in placeholders if p.id == hit.id][0])\n    return found\n",
+            "def match(hits, placeholders):\n    found = []\n    for hit in hits:\n"
+            "        found.append(next(p for p in placeholders if p.id == hit.id))\n    return found\n",
+        ),
+        # Once per call, or on a different item each pass: linear, like the call's own work.
+        Example("def f(d):\n    return list(d)[0]\n", "def f(d):\n    return next(iter(d))\n", Bound.FIXED_SIZE),
+        Example(
+            "def f(d):\n    return [*d.values()][0]\n", "def f(d):\n    return next(iter(d.values()))\n", Bound.FIXED_SIZE
+        ),
+        Example("def f(s):\n    return [y for y in s][0]\n", "def f(s):\n    return next(iter(s))\n", Bound.FIXED_SIZE),
+        Example("def f(s):\n    return tuple(s)[0]\n", "def f(s):\n    return next(iter(s))\n", Bound.FIXED_SIZE),
         # StopIteration inside a generator would become RuntimeError: no fix.
-        Example("def f(groups):\n    for g in groups:\n        yield list(g)[0]\n", None),
+        Example("def f(groups):\n    for g in groups:\n        yield list(g)[0]\n", None, Bound.FIXED_SIZE),
         # The handler waits for IndexError: no fix.
         Example(
             "def f(s):\n    try:\n        return list(s)[0]\n    except IndexError:\n        return None\n",
             None,
+            Bound.FIXED_SIZE,
         ),
-        Example("key = lambda s: list(s)[0]\n", None),
+        Example("key = lambda s: list(s)[0]\n", None, Bound.FIXED_SIZE),
     )
     good = (
         "def f(s):\n    return next(iter(s))\n",
@@ -975,7 +998,11 @@ class FirstElementCopy(Rule):
         else:
             return
         fixable = self._stop_iteration_is_plain() and _is_builtin(self.ctx, "next", "iter")
-        fixed = fixed_iterable(self.ctx, source) if source is not None else fixed_iterations(self.ctx, value)
+        data = source if source is not None else cast(cst.ListComp, value).for_in.iter
+        small = fixed_iterable(self.ctx, source) if source is not None else fixed_iterations(self.ctx, value)
+        # One copy per call is linear, like the call's other work on that data; it hurts
+        # when a loop repeats it on the same data.
+        fixed = small or all_fixed(self.ctx, same_data_loops(self.ctx, data))
         self.report(node, fix=_replacement(self, node, build) if fixable else None, fixed_size=fixed)
 
     def _stop_iteration_is_plain(self) -> bool:
@@ -998,12 +1025,7 @@ class FirstElementCopy(Rule):
 
 def _is_async(comp: cst.ListComp) -> bool:
     """An `async for` or an `await` anywhere in the comprehension."""
-    clause: cst.CompFor | None = comp.for_in
-    while clause is not None:
-        if clause.asynchronous is not None:
-            return True
-        clause = clause.inner_for_in
-    return contains(comp, cst.Await)
+    return has_async_for(comp) or contains(comp, cst.Await)
 
 
 def _first_of_copy(updated: cst.CSTNode) -> cst.CSTNode:
