@@ -5,17 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import FAST, SLOW, perflint, write
+from cli_helpers import FAST, QUEUE, SLOW, perflint, write
 
 from perflint.config import oldest_python
-
-QUEUE = '''def drain(items):
-    queue = list(items)
-    while queue:
-        item = queue.pop(0)
-        if item:
-            queue.append(item - 1)
-'''
 
 
 def _project(root: Path, table: str) -> None:

@@ -121,7 +121,7 @@ def check(
         raise UserError(str(error)) from None
     settings = Settings(
         rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-        describe_fixes=output_format == "json",
+        describe_fixes=output_format == "json", line_length=config.line_length,
     )
     report = _Report(output_format, statistics, quiet, rules)
     report.profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa)

@@ -15,6 +15,10 @@ if TYPE_CHECKING:  # the faces import this module; libcst is imported only to an
     import libcst as cst
 
 
+# The line length fixed code keeps to when the project sets none (black's and Ruff's).
+DEFAULT_LINE_LENGTH = 88
+
+
 class Applicability(enum.Enum):
     """How much a fix may be trusted, in Ruff's terms."""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Union
 
 import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.model import Edit
+
+Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]  # what a block holds
 
 
 def replace(node: cst.CSTNode, new: cst.CSTNode) -> Edit:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
-from perflint.model import Diagnostic, FileError, Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -34,6 +34,7 @@ class Settings:
     diff: bool = False
     inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
     describe_fixes: bool = False  # compute each fix's text edits (json output)
+    line_length: int = DEFAULT_LINE_LENGTH  # that statements fixes write must fit in
 
 
 @dataclass
@@ -62,7 +63,8 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
         with _collector_paused():
             if settings.fix or settings.diff:
                 outcome = engine.fix_source(
-                    text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa
+                    text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa,
+                    settings.line_length,
                 )
                 result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
                 module, new_text = outcome.module, outcome.source
@@ -74,7 +76,7 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
             else:
                 module, result.diagnostics = engine.check(text, path, rules, settings.target, settings.inline_noqa)
             if settings.describe_fixes and module is not None:
-                result.fix_edits = _edits(module, result.diagnostics)
+                result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error))
     return result, new_text
@@ -98,7 +100,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, List[TextEdit]]:
+def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic], line_length: int) -> Dict[int, List[TextEdit]]:
     """Each fixable diagnostic's edits; a fix that raises (a buggy rule) gets none."""
     from perflint.edits import text_edits
 
@@ -106,7 +108,7 @@ def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, L
     for index, diagnostic in enumerate(diagnostics):
         if diagnostic.fix is not None and diagnostic.fix_applicability is not None:
             try:
-                found[index] = text_edits(module, diagnostic.fix)
+                found[index] = text_edits(module, diagnostic.fix, line_length)
             except Exception:  # noqa: BLE001, S110 (the finding is still reported)
                 pass
     return found

@@ -383,19 +383,19 @@ class SortedForMinMax(Rule):
         ),
         Example(
             "def f(xs):\n    return sorted(xs, key=abs)[:3]\n",
-            "import heapq\n\ndef f(xs):\n    return heapq.nsmallest(3, xs, key=abs)\n",
+            "import heapq\n\n\ndef f(xs):\n    return heapq.nsmallest(3, xs, key=abs)\n",
         ),
         Example(
             "def f(xs):\n    return sorted(xs, reverse=True)[:3]\n",
-            "import heapq\n\ndef f(xs):\n    return heapq.nlargest(3, xs)\n",
+            "import heapq\n\n\ndef f(xs):\n    return heapq.nlargest(3, xs)\n",
         ),
         Example(
             "def f(xs):\n    return sorted(xs)[-3:]\n",
-            "import heapq\n\ndef f(xs):\n    return sorted(heapq.nlargest(3, xs))\n",
+            "import heapq\n\n\ndef f(xs):\n    return sorted(heapq.nlargest(3, xs))\n",
         ),
         Example(
             "def f(xs):\n    return sorted(xs, key=lambda p: p.y)[-2:]\n",
-            "import heapq\n\n"
+            "import heapq\n\n\n"
             "def f(xs):\n    return sorted(heapq.nlargest(2, xs, key=lambda p: p.y), key=lambda p: p.y)\n",
         ),
         # The key would be evaluated twice: reported without a fix.
@@ -1030,7 +1030,7 @@ class QuadraticListSum(Rule):
     bad = (
         Example(
             "def f(rows):\n    return sum(rows, [])\n",
-            "import itertools\n\ndef f(rows):\n    return list(itertools.chain.from_iterable(rows))\n",
+            "import itertools\n\n\ndef f(rows):\n    return list(itertools.chain.from_iterable(rows))\n",
         ),
         Example(
             "import itertools\nflat = sum([a, b], start=[])\n",
