@@ -25,6 +25,17 @@ def statement(ctx: FileContext, code: str) -> cst.BaseStatement:
     return cst.parse_statement(code, config=ctx.module.config_for_parsing)
 
 
+def sole_argument(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`value` as the sole argument of a call: parenthesized if it must be, without
+    redundant plain parentheses otherwise."""
+    if isinstance(value, (cst.Yield, cst.Tuple)):
+        return value if value.lpar else value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    plain = all(isinstance(p.whitespace_after, cst.SimpleWhitespace) for p in value.lpar) and all(
+        isinstance(p.whitespace_before, cst.SimpleWhitespace) for p in value.rpar
+    )
+    return value.with_changes(lpar=value.lpar[1:], rpar=value.rpar[:-1]) if value.lpar and plain else value
+
+
 def insert_before(anchor: cst.BaseStatement, ctx: FileContext, code: str) -> Edit:
     """Insert the statement `code` before `anchor`, at its indentation."""
     return Edit(anchor, before=(statement(ctx, code),))

@@ -263,17 +263,6 @@ def _fresh_name(facts: ScopeFacts, hint: str) -> str:
     return f"{hint}_parts{n}"
 
 
-def _as_argument(value: cst.BaseExpression) -> cst.BaseExpression:
-    """`value` as the sole argument of a call: parenthesized if it must be, without
-    redundant plain parentheses otherwise."""
-    if isinstance(value, (cst.Yield, cst.Tuple)):
-        return value if value.lpar else value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    plain = all(isinstance(p.whitespace_after, cst.SimpleWhitespace) for p in value.lpar) and all(
-        isinstance(p.whitespace_before, cst.SimpleWhitespace) for p in value.rpar
-    )
-    return value.with_changes(lpar=value.lpar[1:], rpar=value.rpar[:-1]) if value.lpar and plain else value
-
-
 def _to_append(parts: str) -> Callable[[cst.CSTNode], cst.CSTNode]:
     """`t += v` / `t = t + v` -> `parts.append(v)`."""
 
@@ -283,7 +272,7 @@ def _to_append(parts: str) -> Callable[[cst.CSTNode], cst.CSTNode]:
             raise ValueError("accumulation changed under the fix")
         call = cst.Call(
             func=cst.Attribute(cst.Name(parts), cst.Name("append")),
-            args=[cst.Arg(_as_argument(found[1]))],
+            args=[cst.Arg(rewrite.sole_argument(found[1]))],
         )
         return cst.Expr(call, semicolon=updated.semicolon)
 
