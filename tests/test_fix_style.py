@@ -173,3 +173,9 @@ def test_a_line_length_that_is_not_a_number_is_one_line_and_exit_2(tmp_path: Pat
     result = perflint("--fix", "mod.py", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "[tool.ruff] line-length" in result.stderr
+
+
+def test_a_string_a_fix_writes_uses_the_file_quotes(tmp_path: Path) -> None:
+    source = "def csv_line(values):\n    line = ''\n    for v in values:\n        line += str(v) + ','\n    return line\n"
+    assert "    line = ''.join(line_parts)\n" in _fixed(tmp_path, source)
+    assert '    line = "".join(line_parts)\n' in _fixed(tmp_path, source.replace("'", '"'), name="double.py")

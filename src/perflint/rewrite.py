@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import List, Optional, Union
 
 import libcst as cst
@@ -67,3 +68,29 @@ def comments(*nodes: Optional[cst.CSTNode]) -> List[cst.Comment]:
 
 def has_comment(node: cst.CSTNode) -> bool:
     return bool(comments(node))
+
+
+class _QuoteCounter(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.single = self.double = 0
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        quote = node.quote
+        if quote == "'":
+            self.single += 1
+        elif quote == '"':
+            self.double += 1
+
+
+def quote(ctx: FileContext) -> str:
+    """The quote the file writes its strings with (`'` if most one-line strings use it,
+    else `"`), for fixes that write a string literal."""
+    return _quote_of(ctx.module)
+
+
+@functools.lru_cache(maxsize=1)  # the file being fixed (modules hash by identity)
+def _quote_of(module: cst.Module) -> str:
+    counter = _QuoteCounter()
+    module.visit(counter)
+    return "'" if counter.single > counter.double else '"'

@@ -288,7 +288,8 @@ def _join_fix(
     code = rewrite.code_of(ctx, target)
     empty = _is_empty_literal(start.value)
     edits = [Edit(stmt, replace=_to_append(parts)) for stmt in statements]
-    after = rewrite.statement(ctx, f'{code} {"=" if empty else "+="} "".join({parts})')
+    empty_string = rewrite.quote(ctx) * 2
+    after = rewrite.statement(ctx, f'{code} {"=" if empty else "+="} {empty_string}.join({parts})')
     if empty and start.own_line and isinstance(start.init, cst.Assign):
         init = rewrite.statement(ctx, f"{parts} = []")
         edits.append(rewrite.replace(start.init, init.body[0]))  # type: ignore[attr-defined]
@@ -1036,6 +1037,11 @@ class StrConcatInLoop(_AccumulatorRule):
             "        line_parts.append(str(v) + \",\")\n"
             "    line = \"\".join(line_parts)\n"
             "    return line\n",
+        ),
+        Example(  # the file writes single quotes: so does the fix
+            "def csv_line(values):\n    line = ''\n    for v in values:\n        line += str(v) + ','\n    return line\n",
+            "def csv_line(values):\n    line_parts = []\n    for v in values:\n        line_parts.append(str(v) + ',')\n"
+            "    line = ''.join(line_parts)\n    return line\n",
         ),
         Example(
             "def dump(rows, title):\n"
