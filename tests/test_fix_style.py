@@ -179,3 +179,18 @@ def test_a_string_a_fix_writes_uses_the_file_quotes(tmp_path: Path) -> None:
     source = "def csv_line(values):\n    line = ''\n    for v in values:\n        line += str(v) + ','\n    return line\n"
     assert "    line = ''.join(line_parts)\n" in _fixed(tmp_path, source)
     assert '    line = "".join(line_parts)\n' in _fixed(tmp_path, source.replace("'", '"'), name="double.py")
+
+
+def test_a_hoisted_alias_is_bound_once_for_the_loops_after_it(tmp_path: Path) -> None:
+    source = (
+        "import os\n\n\ndef f(env, framework, name):\n    if framework:\n        for path in env:\n"
+        "            yield os.path.join(path, framework)\n    for path in env:\n        yield os.path.join(path, name)\n"
+        "    if not framework:\n        for path in name:\n            yield os.path.join(path, name)\n"
+    )
+    fixed = _fixed(tmp_path, source, "--select", "PFL101")
+    assert fixed == (
+        "import os\n\n\ndef f(env, framework, name):\n    if framework:\n        join = os.path.join\n"
+        "        for path in env:\n            yield join(path, framework)\n    join = os.path.join\n"
+        "    for path in env:\n        yield join(path, name)\n    if not framework:\n        for path in name:\n"
+        "            yield join(path, name)\n"
+    )
