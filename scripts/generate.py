@@ -26,7 +26,8 @@ def _catalog() -> str:
     from perflint.rule import all_rules
 
     rows = [
-        f"    RuleInfo({r.code!r}, {r.name!r}, {r.default_on!r}, {r.min_target!r}, {r.below_target!r}),\n"
+        f"    RuleInfo({r.code!r}, {r.name!r}, {r.default_on!r}, {r.min_target!r}, {r.below_target!r}, "
+        f"{r.impact.value!r}),\n"
         for r in all_rules()
     ]
     return "RULES: Tuple[RuleInfo, ...] = (\n" + "".join(rows) + ")\n"

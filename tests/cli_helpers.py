@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from perflint.cli import main
 
@@ -84,3 +88,35 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def as_unprivileged(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The `perflint` command run by a user without privileges, as permission tests need
+    (root may write any file): in this process when it has none, else as `nobody` in a
+    subprocess (`setpriv`), on a tree that user can reach. Skips the test where neither
+    is possible."""
+    if not hasattr(os, "geteuid"):
+        pytest.skip("needs POSIX users and permissions")
+    if os.geteuid() != 0:
+        return perflint(*args, cwd=cwd)
+    command = [*_as_nobody(), sys.executable, "-m", "perflint", *args]
+    return _checked(subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False))
+
+
+@functools.lru_cache(maxsize=None)
+def _as_nobody() -> tuple[str, ...]:
+    """`setpriv` arguments that run a command as `nobody`, once checked to run perflint."""
+    import pwd  # POSIX only
+
+    setpriv = shutil.which("setpriv")
+    try:
+        user = pwd.getpwnam("nobody")
+    except KeyError:
+        user = None
+    if setpriv is None or user is None:
+        pytest.skip("running as root without setpriv or a user `nobody` to drop privileges to")
+    prefix = (setpriv, f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups")
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import perflint"], capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"user `nobody` cannot run perflint here: {probe.stderr.strip().splitlines()[-1:]}")
+    return prefix

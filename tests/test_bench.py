@@ -3,11 +3,13 @@ only measurements of the current pair."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from perflint import bench, docs
+from perflint import bench, docs, speedups, timing
 from perflint.cli import main
-from perflint.model import Bench
+from perflint.model import Bench, Case
 from perflint.rule import Rule, all_rules
 
 
@@ -38,14 +40,21 @@ def test_a_disagreeing_pair_is_an_error() -> None:
 def test_missing_modules_skip_and_variants_time_each_case() -> None:
     needs = Bench(setup="", before="", after="", requires=("no_such_module_for_perflint",))
     assert bench.measure(_rule(needs)).skipped == "needs no_such_module_for_perflint"
-    two = Bench(setup=AGREE.setup, before=AGREE.before, after=AGREE.after, variants=(("reversed", "xs = list(range(N, 0, -1))"),))
+    two = Bench(
+        setup=AGREE.setup, before=AGREE.before, after=AGREE.after,
+        variants=(Case("reversed", setup="xs = list(range(N, 0, -1))"), Case("wrong", after="def run():\n    return 0")),
+    )
+    assert bench.measure(_rule(two), quick=True).error == "before and after disagree: 19900 != 0"
+    two = Bench(setup=two.setup, before=two.before, after=two.after, variants=two.variants[:1])
     assert [t.case for t in bench.measure(_rule(two), quick=True).timings] == ["", "reversed"]
 
 
-def test_per_call_is_the_time_of_one_call() -> None:
-    calls = []
-    seconds = bench.per_call(lambda: calls.append(1), min_time=0.001, repeats=3)
-    assert 0 < seconds < 0.001 and len(calls) > 3
+def test_time_pair_alternates_the_sides_and_gives_times_of_one_call() -> None:
+    calls: list[str] = []
+    before, after, ratio = timing.time_pair(lambda: calls.append("b"), lambda: calls.append("a"), min_time=0.001, repeats=3)
+    assert 0 < before < 0.001 and 0 < after < 0.001 and ratio > 0
+    runs = "".join(side for side, _ in itertools.groupby(calls))
+    assert runs == "ba" * 4  # the loop counts of each side are found, then 3 turns of a batch each
 
 
 def test_bench_command_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,12 +74,14 @@ def test_bench_command_rejects_unknown_codes(capsys: pytest.CaptureFixture[str])
 def test_docs_show_only_measurements_of_the_current_pair(monkeypatch: pytest.MonkeyPatch) -> None:
     rule = next(r for r in all_rules() if r.code == "PFL310")
     assert rule.bench is not None
-    case = {"case": "", "size": 10_000, "before": 2e-3, "after": 2e-3 / 1.05, "speedup": 1.05}
-    entry = {"fingerprint": bench.fingerprint(rule.bench), "interpreter": "CPython 3.99.0", "cases": [case]}
-    monkeypatch.setattr(docs, "load_measured", lambda: {"PFL310": entry})
-    text = docs.explain_text("PFL310") or ""
+    own = speedups.programs(rule.bench)[0]
+    case = {"case": "", "fingerprint": speedups.fingerprint(own, rule.bench.size), "size": 10_000,
+            "before": 2e-3, "after": 2e-3 / 1.05, "speedup": 1.05}
+    stored = {"PFL310": {"3.99": {"interpreter": "CPython 3.99.0", "cases": [case]}}}
+    monkeypatch.setattr(speedups, "load", lambda: stored)
+    text = docs.explain_text("PFL310", (3, 99)) or ""
     assert "Measured speedup: 1.05x, 2 ms -> 1.9 ms per run at N=10,000 on CPython 3.99.0." in text
     assert "gain is below 1.1x" in text
-    assert "| PFL310 | in-dict-keys | yes | safe | 1.05x (small) |" in docs.markdown_table()
-    monkeypatch.setattr(docs, "load_measured", lambda: {"PFL310": {**entry, "fingerprint": "stale"}})
-    assert "not measured yet" in (docs.explain_text("PFL310") or "")
+    assert "| PFL310 | in-dict-keys | yes | constant | safe | - | - | - | - | - | 1.05x (small) |" in docs.markdown_table()
+    monkeypatch.setattr(speedups, "load", lambda: {"PFL310": {"3.99": {"interpreter": "CPython 3.99.0", "cases": [{**case, "fingerprint": "stale"}]}}})
+    assert "Speedup on Python 3.99: not measured yet" in (docs.explain_text("PFL310", (3, 99)) or "")

@@ -72,10 +72,13 @@ def test_a_different_rule_selection_is_not_answered_with_old_results(tmp_path: P
 
 def test_a_configuration_change_is_seen(tmp_path: Path) -> None:
     write(tmp_path / "slow.py", SLOW)
+    write(tmp_path / "pyproject.toml", '[tool.perflint]\nextend-select = ["PFL310"]\n')
     assert perflint("--jobs", "1", ".", cwd=tmp_path).returncode == 1
-    write(tmp_path / "pyproject.toml", '[tool.perflint]\nignore = ["PFL310"]\n')
+    write(tmp_path / "pyproject.toml", '[tool.perflint]\nextend-select = ["PFL310"]\nignore = ["PFL310"]\n')
     assert perflint("--jobs", "1", ".", cwd=tmp_path).returncode == 0
     write(tmp_path / "pyproject.toml", "[tool.perflint]\n")
+    assert perflint("--jobs", "1", ".", cwd=tmp_path).returncode == 0, "PFL310 is held back by default"
+    write(tmp_path / "pyproject.toml", '[tool.perflint]\nextend-select = ["PFL310"]\n')
     assert perflint("--jobs", "1", ".", cwd=tmp_path).returncode == 1
 
 

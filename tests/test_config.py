@@ -116,10 +116,43 @@ def test_unsafe_fixes_from_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("spec", "target"),
-    [(">=3.8", (3, 9)), (">=3.10,<4", (3, 10)), ("~=3.11", (3, 11)), ("*", None), (None, None)],
+    [
+        (">=3.8", (3, 8)), (">=3.6", (3, 8)), (">=2.7,!=3.0.*", (3, 8)), (">= 3.10.1", (3, 10)),
+        (">=3.10,<4", (3, 10)), ("~=3.11", (3, 11)), ("==3.9.*", (3, 9)), (">=3.99", (3, 14)),
+        ("*", None), (None, None),
+    ],
 )
 def test_oldest_python(spec: object, target: object) -> None:
+    """Bounds below the oldest target perflint serves (3.8) give that target."""
     assert oldest_python(spec) == target
+
+
+FIB = "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n"
+LRU_CACHE = "@functools.lru_cache(maxsize=None)"
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "options", "decorator"),
+    [
+        ('[project]\nname = "demo"\nrequires-python = ">=3.6"\n', (), LRU_CACHE),
+        ('[project]\nname = "demo"\nrequires-python = ">=3.8"\n', (), LRU_CACHE),
+        ('[tool.perflint]\ntarget-version = "py38"\n', (), LRU_CACHE),
+        ('[project]\nname = "demo"\nrequires-python = ">=3.9"\n', ("--target-version", "py38"), LRU_CACHE),
+        ('[project]\nname = "demo"\nrequires-python = ">=3.9"\n', (), "@functools.cache"),
+    ],
+)
+def test_memoization_fix_uses_what_the_target_has(
+    tmp_path: Path, pyproject: str, options: tuple[str, ...], decorator: str
+) -> None:
+    """`functools.cache` is new in 3.9: code that must run on 3.8 gets the same cache
+    spelled `lru_cache(maxsize=None)`, in the fix and in the message."""
+    path = write(tmp_path / "fib.py", FIB)
+    write(tmp_path / "pyproject.toml", pyproject)
+    check = perflint("--select", "PFL501", *options, "fib.py", cwd=tmp_path)
+    assert f"memoize it with `{decorator}`" in check.stdout
+    fixed = perflint("--select", "PFL501", "--fix", "--unsafe-fixes", *options, "fib.py", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert path.read_text(encoding="utf-8") == f"import functools\n\n\n{decorator}\n{FIB}"
 
 
 def test_fast_code_passes_with_a_config(tmp_path: Path) -> None:

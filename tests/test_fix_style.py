@@ -113,7 +113,7 @@ def test_pragma_comments_stay_at_the_end_of_the_statement_they_govern(tmp_path: 
         "def g(xs):\n    out = []\n    for x in xs:  # noqa: B007\n        out.append(x * 2)  # pragma: no cover\n"
         "    return out\n"
     )
-    assert _fixed(tmp_path, source) == (
+    assert _fixed(tmp_path, source, "--select", "PFL306,PFL401") == (
         "import collections\n\n\ndef f(words):\n"
         "    counts = collections.Counter(words)  # type: ignore[misc]  # by word\n    return counts\n\n\n"
         "def g(xs):\n    out = [x * 2 for x in xs]  # noqa: B007  # pragma: no cover\n    return out\n"
@@ -156,7 +156,7 @@ def test_fixed_lines_keep_to_the_project_line_length(tmp_path: Path, pyproject: 
     """Wrapped as black wraps, the file's single quotes kept."""
     if pyproject is not None:
         write(tmp_path / "pyproject.toml", pyproject)
-    assert _fixed(tmp_path, COLLECT) == fixed
+    assert _fixed(tmp_path, COLLECT, "--select", "PFL401") == fixed
     assert _ruff(tmp_path / "mod.py", line_length=110 if fixed is ONE_LINE else 88) == ""
 
 
@@ -164,7 +164,7 @@ def test_a_fix_leaves_a_line_that_was_already_too_long_alone(tmp_path: Path) -> 
     """A changed statement is rewrapped only when the fix made it wider than the limit."""
     long_call = "    seen = {}\n    return [k for k in keys if k in seen.keys()]  # " + "x" * 60 + "\n"
     source = "def f(keys):\n" + long_call
-    assert _fixed(tmp_path, source) == source.replace("seen.keys()", "seen")
+    assert _fixed(tmp_path, source, "--select", "PFL310") == source.replace("seen.keys()", "seen")
 
 
 def test_a_line_length_that_is_not_a_number_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -177,8 +177,8 @@ def test_a_line_length_that_is_not_a_number_is_one_line_and_exit_2(tmp_path: Pat
 
 def test_a_string_a_fix_writes_uses_the_file_quotes(tmp_path: Path) -> None:
     source = "def csv_line(values):\n    line = ''\n    for v in values:\n        line += str(v) + ','\n    return line\n"
-    assert "    line = ''.join(line_parts)\n" in _fixed(tmp_path, source)
-    assert '    line = "".join(line_parts)\n' in _fixed(tmp_path, source.replace("'", '"'), name="double.py")
+    assert "    line = ''.join(line_parts)\n" in _fixed(tmp_path, source, "--select", "PFL202")
+    assert '    line = "".join(line_parts)\n' in _fixed(tmp_path, source.replace("'", '"'), "--select", "PFL202", name="double.py")
 
 
 def test_a_hoisted_alias_is_bound_once_for_the_loops_after_it(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 A line ending in `# expect: PFL101` (or `# expect: PFL101, PFL301`) must get exactly those
 findings, starting on that line; every other line must get none. All rules run (opt-in
-ones too). A first line `# target: py310` sets the target version (default py312). If
+ones too). `PFL301 [fixed-size]` says the finding is held back from the default report,
+and why (`model.Bound`); a finding without a reason in brackets must have none. A first line `# target: py310` sets the target version (default py312). If
 `NAME.fixed.py` sits beside `NAME.py`, `--fix --unsafe-fixes` must produce it, it must
 compile, and fixing it again must change nothing.
 """
@@ -11,25 +12,32 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import List, Set, Tuple
+from typing import List, Optional, Set, Tuple
 
 import pytest
 
+from perflint.catalog import RULES
 from perflint.engine import check_source, fix_source
-from perflint.selection import parse_target, select_rules
+from perflint.policy import default_policy
+from perflint.runner import Settings, run_source
+from perflint.selection import parse_target, select, select_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*.py") if not p.name.endswith(".fixed.py"))
-EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+EXPECT = re.compile(r"#\s*expect:\s*((?:PFL\d+(?:\s*\[[a-z-]+\])?[, ]*)+)")
+ITEM = re.compile(r"(PFL\d+)(?:\s*\[([a-z-]+)\])?")
 TARGET = re.compile(r"#\s*target:\s*(py3\d+)")
 
 
-def _expectations(text: str) -> Set[Tuple[int, str]]:
+Expected = Tuple[int, str, Optional[str]]  # line, code, why it is held back
+
+
+def _expectations(text: str) -> Set[Expected]:
     found = set()
     for number, line in enumerate(text.splitlines(), start=1):
         match = EXPECT.search(line)
         if match:
-            found |= {(number, code.strip()) for code in match.group(1).split(",") if code.strip()}
+            found |= {(number, code, bound or None) for code, bound in ITEM.findall(match.group(1))}
     return found
 
 
@@ -43,11 +51,41 @@ def test_fixture_findings(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     target = _target(text)
     rules = select_rules(target, ["PFL"])
-    found = {(d.line, d.code) for d in check_source(text, path.name, rules, target)}
+    found = {
+        (d.line, d.code, d.bounded.value if d.bounded else None) for d in check_source(text, path.name, rules, target)
+    }
     expected = _expectations(text)
-    missing: List[Tuple[int, str]] = sorted(expected - found)
-    unexpected: List[Tuple[int, str]] = sorted(found - expected)
+    missing: List[Expected] = sorted(expected - found, key=str)
+    unexpected: List[Expected] = sorted(found - expected, key=str)
     assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}"
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_fixture_default_report(path: Path) -> None:
+    """Without a selection, a run reports exactly the expected findings of the default
+    rules that the policy shows: gated rules (algorithmic, or a large measured gain),
+    with no reason in brackets."""
+    text = path.read_text(encoding="utf-8")
+    target = _target(text)
+    policy = default_policy(target, ())
+    default = {rule.code for rule in select(target)}
+    result, _ = run_source(text, path.name, Settings(select(target), target, policy=policy))
+    shown = {(d.line, d.code) for d in result.diagnostics}
+    expected = {
+        (line, code) for line, code, bound in _expectations(text)
+        if code in default and policy.is_gated(code) and bound is None
+    }
+    assert shown == expected, f"missing: {sorted(expected - shown)}\nunexpected: {sorted(shown - expected)}"
+    assert {(d.line, d.code) for d in result.held} | shown == {
+        (line, code) for line, code, _ in _expectations(text) if code in default
+    }
+
+
+def test_some_fixture_findings_are_held_back() -> None:
+    """The fixtures exercise both sides of the policy, and every rule's impact is known."""
+    assert {rule.impact for rule in RULES} == {"algorithmic", "constant"}
+    bounds = {bound for path in CASES for _, _, bound in _expectations(path.read_text(encoding="utf-8"))}
+    assert {"runs-once", "error-path"} <= bounds
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

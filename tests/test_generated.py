@@ -3,24 +3,12 @@ must match it (`python scripts/generate.py` regenerates them)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "scripts" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GENERATOR = _generator()
+GENERATOR = load_script("generate")
 
 
 @pytest.mark.parametrize("part", GENERATOR.GENERATED, ids=lambda part: part[0].name)

@@ -52,7 +52,7 @@ def test_cprofile_ranks_the_hot_loop_first(sample: Path, capsys: pytest.CaptureF
     assert code == 1
     assert _ranked_lines(out) == [HOT, COLD, NEVER]
     hot, cold, never = out.splitlines()[:3]
-    share = float(re.search(r"\[([\d.]+)% of run time, 400 calls\]", hot).group(1))  # type: ignore[union-attr]
+    share = float(re.search(r"\[([\d.]+)% of run time, 400 calls; ", hot).group(1))  # type: ignore[union-attr]
     assert share > 90  # hot() is nearly the whole run, and no project function runs under it
     assert "51 calls" in cold  # the generator expression holding the finding resumed 51 times
     assert never.endswith("[never ran in the profile]")

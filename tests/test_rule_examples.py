@@ -31,8 +31,9 @@ def _id(case: Tuple[Type[Rule], Any]) -> str:
 def test_bad_example_is_flagged_and_fixed(case: Tuple[Type[Rule], Example]) -> None:
     rule, example = case
     target = target_for(rule)
-    found = check_source(example.code, "example.py", [rule], target)
-    assert [d.code for d in found if d.code == rule.code], f"{rule.code} missed:\n{example.code}"
+    found = [d for d in check_source(example.code, "example.py", [rule], target) if d.code == rule.code]
+    assert found, f"{rule.code} missed:\n{example.code}"
+    assert {d.bounded for d in found} == {example.bounded}, "held back for another reason than the example says"
     fixed = fix_source(example.code, "example.py", [rule], target, unsafe=True).source
     expected = example.code if example.fixed is None else example.fixed
     assert fixed == expected

@@ -1,54 +1,27 @@
 """`perflint bench`: time every rule's before/after pair on the running interpreter.
 
 A rule's claimed gain is evidence only if it is measured, on the interpreter the user
-runs, and if "after" computes what "before" did. So each pair is first run once on each
-side and the results compared (a pair that disagrees is a bug in the rule's evidence and
-fails loudly), then timed with `timeit`: loops grow until one batch takes long enough,
-and the median of several batches is kept.
+runs, and if "after" computes what "before" did. `timing` checks and times each case of
+a pair; this module picks the rules, skips pairs this interpreter cannot run, and prints
+the table.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import itertools
-import json
 import platform
-import statistics
 import sys
-import timeit
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 import click
 
-from perflint.model import Bench
 from perflint.selection import UnknownSelector, matching
+from perflint.speedups import programs
+from perflint.timing import QUICK_SIZE, PairError, Timing, interpreter, measure_cases, missing_modules
 
 if TYPE_CHECKING:
     from perflint.rule import Rule
-
-QUICK_SIZE = 200  # the size the rule example tests check pairs at
-
-
-class PairError(Exception):
-    """A pair cannot be trusted: it raises, or before and after disagree."""
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Seconds per call of `run()` before and after the fix, for one case of a pair."""
-
-    case: str  # "" for the pair's own setup, else a variant's label
-    size: int
-    before: float
-    after: float
-
-    @property
-    def speedup(self) -> float:
-        return self.before / self.after if self.after else float("inf")
 
 
 @dataclass(frozen=True)
@@ -61,79 +34,19 @@ class Outcome:
     error: str = ""
 
 
-def interpreter() -> str:
-    return f"{platform.python_implementation()} {platform.python_version()}"
-
-
-def fingerprint(bench: Bench) -> str:
-    """Changes whenever the pair does, so stored timings of an older pair are not shown."""
-    parts = [bench.setup, bench.before, bench.after, str(bench.size), *(p for v in bench.variants for p in v)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-
-
-def cases(bench: Bench) -> list[tuple[str, str]]:
-    return [("", bench.setup), *bench.variants]
-
-
-def missing_modules(bench: Bench) -> list[str]:
-    return [name for name in bench.requires if importlib.util.find_spec(name) is None]
-
-
-def _program(setup: str, program: str, size: int) -> Callable[[], Any]:
-    namespace: dict[str, Any] = {"N": size}
-    exec(setup, namespace)  # noqa: S102  (the rule's own evidence, never the analyzed code)
-    exec(program, namespace)  # noqa: S102
-    return namespace["run"]
-
-
-def check_agreement(bench: Bench, setup: str, size: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
-    """Both sides of one case, after checking they return equal values. Raises PairError."""
-    try:
-        before, after = _program(setup, bench.before, size), _program(setup, bench.after, size)
-        expected, got = before(), after()
-        same = bool(expected == got)
-    except Exception as error:  # noqa: BLE001  (any failure of the pair is reported the same way)
-        raise PairError(f"the pair fails: {type(error).__name__}: {error}") from None
-    if not same:
-        raise PairError(f"before and after disagree: {_short(expected)} != {_short(got)}")
-    return before, after
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def per_call(function: Callable[[], Any], min_time: float, repeats: int) -> float:
-    """Median seconds per call: loops grow (1, 2, 5, 10, ...) until a batch lasts
-    `min_time`, as `timeit -n` chooses, then `repeats` batches are timed."""
-    timer = timeit.Timer(function)
-    number = 1
-    for factor in itertools.cycle((2.0, 2.5, 2.0)):  # 1, 2, 5, 10, 20, 50, ...
-        if timer.timeit(number) >= min_time:
-            break
-        number = int(number * factor)
-    return statistics.median(timer.timeit(number) / number for _ in range(repeats))
-
-
 def measure(rule: type[Rule], quick: bool = False) -> Outcome:
     """Check and time every case of a rule's pair (`quick`: small input, short batches)."""
     bench = rule.bench
     if bench is None:
         return Outcome(rule, error="the rule has no timing pair")
-    missing = missing_modules(bench)
+    missing = missing_modules(bench.requires)
     if missing:
         return Outcome(rule, skipped="needs " + ", ".join(missing))
     running = sys.version_info[:2]
     if not rule.applies_to(running):  # its "after" may use what this Python lacks
         return Outcome(rule, skipped=f"applies to {rule.availability}, not Python {running[0]}.{running[1]}")
-    size = min(bench.size, QUICK_SIZE) if quick else bench.size
-    min_time, repeats = (0.002, 1) if quick else (0.2, 5)
-    timings = []
     try:
-        for label, setup in cases(bench):
-            before, after = check_agreement(bench, setup, size)
-            timings.append(Timing(label, size, per_call(before, min_time, repeats), per_call(after, min_time, repeats)))
+        timings = measure_cases(programs(bench), bench.size, quick)
     except PairError as error:
         return Outcome(rule, error=str(error))
     return Outcome(rule, tuple(timings))
@@ -179,8 +92,9 @@ def table(outcomes: Sequence[Outcome]) -> list[str]:
 def bench_command(rules: tuple[str, ...], quick: bool) -> None:
     """Time each rule's before/after pair with timeit on this interpreter.
 
-    Both sides are first run once and must return equal results. Then each side is
-    timed at the size the pair declares (median of 5 batches). CODE is a code, a prefix
+    Both sides are first run once and must return equal results. Then they are timed
+    at the size the pair declares, in 15 turns of one batch each, before then after; the
+    speedup is the median of the turns' ratios. CODE is a code, a prefix
     (PFL3) or a rule name; default: every rule. Exit status 1 if a pair fails or
     disagrees; pairs needing a module that is not installed are reported as skipped.
     """
@@ -195,36 +109,3 @@ def bench_command(rules: tuple[str, ...], quick: bool) -> None:
         click.echo(line)
     if any(outcome.error for outcome in outcomes):
         raise SystemExit(1)
-
-
-MEASURED = Path(__file__).with_name("measured.json")  # written by scripts/measure_rules.py
-
-
-def load_measured(path: Path = MEASURED) -> dict[str, Any]:
-    """Stored timings by rule code ({} when there are none yet)."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-
-
-def stored(rule: type[Rule], measured: dict[str, Any]) -> dict[str, Any] | None:
-    """The stored entry for a rule's current pair, or None (never measured, or stale:
-    the pair changed since, so its numbers no longer describe it)."""
-    entry = measured.get(rule.code)
-    if rule.bench is None or not entry or entry.get("fingerprint") != fingerprint(rule.bench):
-        return None
-    return entry
-
-
-def as_entry(outcome: Outcome) -> dict[str, Any]:
-    """The stored form of a measured rule."""
-    assert outcome.rule.bench is not None
-    return {
-        "fingerprint": fingerprint(outcome.rule.bench),
-        "interpreter": interpreter(),
-        "cases": [
-            {"case": t.case, "size": t.size, "before": t.before, "after": t.after, "speedup": round(t.speedup, 2)}
-            for t in outcome.timings
-        ],
-    }

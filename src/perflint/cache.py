@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from perflint.model import Applicability, Diagnostic, FileError, Fix
+from perflint.model import Applicability, Bound, Diagnostic, FileError, Fix
 
 DEFAULT_DIR = Path(".perflint_cache")
 _KEEP = 8  # cache files (one per configuration) kept in the folder
@@ -28,9 +28,10 @@ def digest(data: bytes) -> str:
 
 
 def _code_fingerprint() -> List[Tuple[str, int, int]]:
-    """perflint's own source files, so an edited rule invalidates old results."""
+    """perflint's own source files, so an edited rule invalidates old results, and the
+    stored speedups, which decide some findings (a fix that does not pay on the target)."""
     found = []
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    for path in sorted([*_PACKAGE.rglob("*.py"), _PACKAGE / "measured.json"]):
         stat = path.stat()
         found.append((str(path.relative_to(_PACKAGE)), stat.st_size, stat.st_mtime_ns))
     return found
@@ -101,10 +102,13 @@ class Cache:
 def _row(d: Diagnostic) -> list:
     applicability = d.fix.applicability.value if d.fix is not None else None
     description = d.fix.description if d.fix is not None else ""
-    return [d.code, d.name, d.message, d.line, d.column, d.end_line, d.end_column, applicability, description]
+    bounded = d.bounded.value if d.bounded is not None else None
+    return [d.code, d.name, d.message, d.line, d.column, d.end_line, d.end_column, applicability, description, bounded]
 
 
 def _diagnostic(path: str, row: list) -> Diagnostic:
-    code, name, message, line, column, end_line, end_column, applicability, description = row
+    code, name, message, line, column, end_line, end_column, applicability, description, bounded = row
     fix = Fix(Applicability(applicability), (), description) if applicability is not None else None
-    return Diagnostic(code, name, message, path, line, column, end_line, end_column, fix)
+    return Diagnostic(
+        code, name, message, path, line, column, end_line, end_column, fix, Bound(bounded) if bounded else None
+    )

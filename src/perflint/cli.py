@@ -6,24 +6,31 @@ Configuration comes from `[tool.perflint]` (see `config`) with the command line 
 
 from __future__ import annotations
 
+import functools
 import os
+import shlex
 import sys
+import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import click
 
-from perflint import __version__, cache, noqa, output, profiles, sourcefile
+from perflint import __version__, cache, noqa, output, profile_run, profiles, sourcefile
 from perflint.bench import bench_command
+from perflint.catalog import RuleInfo
 from perflint.config import Config, ConfigError, load
 from perflint.discovery import discover
 from perflint.model import FileError
+from perflint.policy import Policy, default_policy, held_summary
 from perflint.profile_report import ProfileView, ShareError, parse_share
 from perflint.runner import FileResult, Settings, run_files, run_source
-from perflint.selection import TARGET_VERSIONS, Selectable, parse_target, running_target
+from perflint.selection import TARGET_VERSIONS, Selectable, Target, parse_target, running_target
 
 STDIN = Path("-")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class UserError(Exception):
@@ -48,27 +55,80 @@ def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-@cli.command(epilog="Other commands: `perflint rules` lists every rule; `perflint explain CODE` documents one.")
+def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options as one decorator, in the order given."""
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+    return apply
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """What `check` and `profile` both read: which rules, on which files, for which Python."""
+
+    config_file: Path | None
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    target_version: str | None
+
+    def config(self, unsafe_fixes: bool | None = None, select: Sequence[str] = ()) -> Config:
+        """`[tool.perflint]` with the command line on top (`select`: instead of the
+        configured selection when the command line gives none)."""
+        try:
+            return load(self.config_file).with_overrides(
+                _split(self.select or select), _split(self.ignore), _split(self.extend_select),
+                _split(self.exclude), _split(self.extend_exclude), self.target_version, unsafe_fixes,
+            )
+        except ConfigError as error:
+            raise UserError(str(error)) from None
+
+
+def _selection(function: F) -> F:
+    """The selection options, handed to the command as one `selection` argument."""
+    names = [field.name for field in fields(_Selection)]
+
+    @functools.wraps(function)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, selection=_Selection(**{name: kwargs.pop(name) for name in names}), **kwargs)
+
+    return _SELECTION_OPTIONS(command)  # type: ignore[return-value]
+
+
+_SELECTION_OPTIONS = _options(
+    click.option("--config", "config_file", type=click.Path(path_type=Path), help="The pyproject.toml to read (default: the nearest one with [tool.perflint])."),
+    click.option("--select", multiple=True, metavar="CODES", help="Rules to run instead of the defaults: codes, prefixes (PFL3, PFL for all) or names; comma-separated."),
+    click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selected ones."),
+    click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to run (added to the configured ones)."),
+    click.option("--exclude", multiple=True, metavar="PATTERNS", help="Paths not to check (gitignore-style), replacing the configured and default ones."),
+    click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Paths not to check, in addition to the excluded ones."),
+    click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Oldest Python the code must run on (default: from requires-python, else the running interpreter)."),
+)
+# How the files are analyzed and how much is printed.
+_RUNNING = _options(
+    click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary."),
+    click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs)."),
+    click.option("--no-cache", is_flag=True, help="Analyze every file, ignoring and not writing the results cache."),
+    click.option("--cache-dir", type=click.Path(path_type=Path), default=cache.DEFAULT_DIR, show_default=True, help="Where results of unchanged files are kept."),
+)
+
+
+@cli.command(epilog="Other commands: `perflint rules` lists every rule; `perflint explain CODE` documents one; `perflint profile PATH -- COMMAND` profiles a command and ranks the findings by it.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="The pyproject.toml to read (default: the nearest one with [tool.perflint]).")
-@click.option("--select", multiple=True, metavar="CODES", help="Rules to run instead of the defaults: codes, prefixes (PFL3, PFL for all) or names; comma-separated.")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to run in addition to the selected ones.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Rules not to run (added to the configured ones).")
-@click.option("--exclude", multiple=True, metavar="PATTERNS", help="Paths not to check (gitignore-style), replacing the configured and default ones.")
-@click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Paths not to check, in addition to the excluded ones.")
+@_selection
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files (stdin: print the fixed source).")
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes that may change behaviour in edge cases (with --fix or --diff).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even if findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
-@click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Oldest Python the code must run on (default: from requires-python, else the running interpreter).")
 @click.option("--output-format", type=click.Choice(output.FORMATS), default="text", show_default=True)
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from stdin (`-`), for messages and per-file-ignores.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt perflint on a large codebase).")
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of CPUs).")
-@click.option("--no-cache", is_flag=True, help="Analyze every file, ignoring and not writing the results cache.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=cache.DEFAULT_DIR, show_default=True, help="Where results of unchanged files are kept.")
+@_RUNNING
 @click.option("--profile", "profile_file", metavar="FILE", help="Rank findings by the share of run time a profile gives them: cProfile/profile output, py-spy speedscope or raw (collapsed) stacks, or a line_profiler text report (text and json output).")
 @click.option("--profile-format", type=click.Choice(("auto", *profiles.FORMATS)), default="auto", show_default=True, help="The --profile file's format (auto: detected from its content).")
 @click.option("--min-share", metavar="PERCENT", help="With --profile: hide findings under this share of run time, e.g. 1%.")
@@ -76,18 +136,12 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.version_option(__version__, "--version", prog_name="perflint")
 def check(
     paths: tuple[Path, ...],
-    config_file: Path | None,
-    select: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    exclude: tuple[str, ...],
-    extend_exclude: tuple[str, ...],
+    selection: _Selection,
     fix: bool,
     unsafe_fixes: bool | None,
     diff: bool,
     exit_zero: bool,
     statistics: bool,
-    target_version: str | None,
     output_format: str,
     stdin_filename: str | None,
     add_noqa: bool,
@@ -103,45 +157,66 @@ def check(
     """Check PATHS (files or directories, default `.`; `-` for stdin) for slow patterns.
 
     Exit status: 0 no findings remain, 1 findings remain (or --diff has changes),
-    2 usage or configuration error, or a file that cannot be read or parsed.
+    2 usage or configuration error, or a file that cannot be read, parsed or written.
     """
     from_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
     if STDIN in paths and not from_stdin:
         raise UserError("'-' (stdin) cannot be combined with other paths")
     if add_noqa and (fix or diff or from_stdin):
         raise UserError("--add-noqa works on files and cannot be combined with --fix or --diff")
-    try:
-        config = load(config_file).with_overrides(
-            _split(select), _split(ignore), _split(extend_select), _split(exclude), _split(extend_exclude),
-            target_version, unsafe_fixes,
-        )
-        target = config.target(running_target())
-        rules = config.rules(target)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+    config = selection.config(unsafe_fixes)
+    target = config.target(running_target())
+    rules = _rules(config, target)
+    profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa, target)
+    # A profile measures what is hot, whatever the rule: it replaces the default policy.
+    policy = Policy() if profile is not None else default_policy(target, _explicit(config))
     settings = Settings(
         rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-        describe_fixes=output_format == "json", line_length=config.line_length,
+        describe_fixes=output_format == "json", policy=policy, line_length=config.line_length,
     )
     report = _Report(output_format, statistics, quiet, rules)
-    report.profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa)
+    report.profile = profile
     if from_stdin:
         sys.exit(_check_stdin(stdin_filename or "-", config, settings, report, exit_zero))
-    try:
-        files = list(discover(list(paths) or [Path(".")], config.excluded, config.skipped_dirs))
-    except FileNotFoundError as error:
-        raise UserError(f"{error}: no such file or directory") from None
     if add_noqa:
-        sys.exit(_add_noqa(files, config, settings))
-    work = [(path, _for_file(config, settings, path)) for path in files]
-    results_cache = None if no_cache else cache.Cache(cache_dir, cache.fingerprint(target, settings.inline_noqa))
-    results = run_files(work, jobs or os.cpu_count() or 1, results_cache)
+        sys.exit(_add_noqa(_files(paths, config), config, settings))
+    results = _analyze(_files(paths, config), config, settings, jobs, None if no_cache else cache_dir)
     report.show(results, settings)
     sys.exit(_exit_code(results, settings, exit_zero))
 
 
+def _rules(config: Config, target: Target) -> list[RuleInfo]:
+    try:
+        return list(config.rules(target))
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+def _explicit(config: Config) -> frozenset[str]:
+    try:
+        return config.explicit()
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+def _files(paths: Sequence[Path], config: Config) -> list[Path]:
+    try:
+        return list(discover(list(paths) or [Path(".")], config.excluded, config.skipped_dirs))
+    except FileNotFoundError as error:
+        raise UserError(f"{error}: no such file or directory") from None
+
+
+def _analyze(
+    files: Sequence[Path], config: Config, settings: Settings, jobs: int | None, cache_dir: Path | None
+) -> list[FileResult]:
+    """Check the files (cached in `cache_dir` unless it is None)."""
+    work = [(path, _for_file(config, settings, path)) for path in files]
+    key = cache.fingerprint(settings.target, settings.inline_noqa)
+    return run_files(work, jobs or os.cpu_count() or 1, None if cache_dir is None else cache.Cache(cache_dir, key))
+
+
 def _profile_view(
-    file: str | None, fmt: str, min_share: str | None, allow_pickle: bool, changes_code: bool
+    file: str | None, fmt: str, min_share: str | None, allow_pickle: bool, changes_code: bool, target: Target
 ) -> ProfileView | None:
     if file is None:
         if min_share is not None:
@@ -150,7 +225,7 @@ def _profile_view(
     if changes_code:
         raise UserError("--profile cannot be combined with --fix, --diff or --add-noqa (fix first, then profile again)")
     try:
-        return ProfileView(profiles.from_file(file, fmt, allow_pickle), parse_share(min_share or "0"))
+        return ProfileView(profiles.from_file(file, fmt, allow_pickle), target, parse_share(min_share or "0"))
     except (profiles.ProfileError, ShareError) as error:
         raise UserError(str(error)) from None
 
@@ -198,7 +273,7 @@ def _add_noqa(files: Sequence[Path], config: Config, settings: Settings) -> int:
             text, changed = noqa.add_noqa(source.text, result.diagnostics)
             if changed:
                 sourcefile.write(source, text)
-        except (sourcefile.SourceError, OSError, UnicodeEncodeError) as error:
+        except (sourcefile.SourceError, sourcefile.WriteError) as error:
             _echo_error(FileError(str(path), str(error)))
             failed = True
             continue
@@ -249,33 +324,129 @@ class _Report:
             verb = "Would fix" if settings.diff else "Fixed"
             lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
         if not settings.diff:
-            lines.append(output.summary(diagnostics, unsafe, sum(r.error is not None for r in results)))
+            lines.append(output.summary(diagnostics, unsafe, [r.error for r in results if r.error is not None]))
+        held = held_summary([d for r in results for d in r.held], settings.policy)
+        if held is not None:
+            lines.append(held)
         return lines
 
 
 cli.add_command(bench_command)
 
+DEFAULT_MIN_SHARE = "1%"
+_COMMAND = "perflint.command"
+
+
+class _WithCommand(click.Command):
+    """Everything after the first `--` is the command to run, passed on untouched (its
+    own options included)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            at = args.index("--")
+            ctx.meta[_COMMAND], args = args[at + 1:], args[:at]
+        return super().parse_args(ctx, args)
+
+
+@cli.command("profile", cls=_WithCommand)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_selection
+@click.option("--min-share", metavar="PERCENT", default=DEFAULT_MIN_SHARE, show_default=True, help="Hide findings under this share of run time (0 shows them all, those never run last).")
+@click.option("--save-profile", type=click.Path(path_type=Path), metavar="FILE", help="Keep the profile in FILE, for `perflint --profile FILE` later.")
+@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@_RUNNING
+@click.pass_context
+def profile(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    selection: _Selection,
+    min_share: str,
+    save_profile: Path | None,
+    output_format: str,
+    quiet: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path,
+) -> None:
+    """Run COMMAND under a profiler and rank the findings in PATHS (default `.`) by it.
+
+    \b
+    perflint profile [OPTIONS] [PATH]... -- COMMAND [ARGS]...
+    perflint profile app.py -- python app.py
+    perflint profile src -- pytest -x tests
+
+    A Python script or `-m module` (`python ...`), or a console script of a Python
+    environment (`pytest`), runs under cProfile in that Python; another command runs
+    under py-spy, if it is installed. Every rule is considered (unless --select says
+    otherwise); each finding shows its share of the run time and an estimated saving,
+    share x (1 - 1/speedup), with its rule's speedup measured on the interpreter that ran
+    the command (or --target-version). The command's output goes to stderr.
+
+    Exit status: 0 no finding shown, 1 findings shown (also when the command failed,
+    which is warned about), 2 the command cannot start or a usage error.
+    """
+    command = ctx.meta.get(_COMMAND, [])
+    if not command:
+        raise UserError("give the command to profile after `--`, e.g. perflint profile app.py -- python app.py")
+    try:
+        share = parse_share(min_share)
+    except ShareError as error:
+        raise UserError(str(error)) from None
+    config = selection.config(select=["PFL"])
+    target = config.target(running_target())
+    # Every finding is shown: the profile, not the default policy, says which matter.
+    settings = Settings(_rules(config, target), target, describe_fixes=output_format == "json", policy=Policy())
+    files = _files(paths, config)  # a wrong PATH fails before the command runs
+    with tempfile.TemporaryDirectory(prefix="perflint-") as scratch:
+        ran = _run_profiled(command, save_profile or Path(scratch) / "profile.out")
+        if ran.status != 0:
+            click.echo(f"perflint: warning: `{shlex.join(command)}` exited with status {ran.status}; the report covers the run up to there", err=True)
+        try:
+            loaded = profiles.from_file(str(ran.profile))
+        except profiles.ProfileError as error:
+            raise UserError(f"the command left no profile to read ({error})") from None
+    explicit = selection.target_version
+    view = ProfileView(loaded, parse_target(explicit) if explicit else ran.version or target, share)
+    results = _analyze(files, config, settings, jobs, None if no_cache else cache_dir)
+    for line in view.lines(results, settings.unsafe_fixes, output_format, quiet):
+        click.echo(line)
+    for result in results:
+        if result.error is not None:
+            _echo_error(result.error)
+    sys.exit(2 if any(r.error for r in results) else 1 if view.ranked(results) else 0)
+
+
+def _run_profiled(command: Sequence[str], destination: Path) -> profile_run.Run:
+    try:
+        return profile_run.run(command, destination)
+    except profile_run.CannotStart as error:
+        raise UserError(str(error)) from None
+
 
 @cli.command("rules")
 @click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Show defaults for this target.")
 def list_rules(target_version: str | None) -> None:
-    """List every rule: code, name, whether it is on by default, and its fix."""
+    """List every rule: code, name, whether it is on by default, its impact and its fix."""
     target = parse_target(target_version) if target_version else running_target()
     from perflint.docs import default_label, rule_rows
 
-    rows = [("code", "name", "default", "fix")] + [(c, n, default_label(r, target), f) for r, c, n, f in rule_rows()]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rows = [("code", "name", "default", "impact", "fix")] + [
+        (c, n, default_label(r, target), i, f) for r, c, n, i, f in rule_rows()
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join([cell.ljust(width) for cell, width in zip(row, widths)]).rstrip())
 
 
 @cli.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
-    """Explain RULE (a code or a name): why it is slow, what to do, examples."""
+@click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Show the speedup measured on this Python (default: the running interpreter).")
+def explain(rule: str, target_version: str | None) -> None:
+    """Explain RULE (a code or a name): why it is slow, what to do, examples, and its
+    speedup measured on the running (or target) interpreter."""
     from perflint.docs import explain_text
 
-    text = explain_text(rule)
+    text = explain_text(rule, parse_target(target_version) if target_version else None)
     if text is None:
         raise UserError(f"unknown rule '{rule}'")
     click.echo(text)

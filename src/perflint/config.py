@@ -25,7 +25,7 @@ import pathspec
 from perflint.catalog import RULES, RuleInfo, Target
 from perflint.discovery import SKIPPED_DIRS, Ignore
 from perflint.model import DEFAULT_LINE_LENGTH
-from perflint.selection import TARGET_VERSIONS, R, UnknownSelector, matching, parse_target, select
+from perflint.selection import TARGET_VERSIONS, R, UnknownSelector, matching, parse_target, select, supported
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,7 +35,7 @@ else:  # pragma: no cover - exercised on Python 3.9 and 3.10 only
 FILENAME = "pyproject.toml"
 _LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (*_LISTS, "per-file-ignores", "target-version", "unsafe-fixes")
-_LOWER_BOUND = re.compile(r"^\s*(?:>=|~=|==|>)\s*3\.(\d+)")
+_LOWER_BOUND = re.compile(r"^\s*(?:>=|~=|==|>)\s*(\d+)(?:\.(\d+))?")
 _FORMATTERS = ("ruff", "black")  # whose line-length the project's code follows, first found
 _MAX_LINE_LENGTH = 320  # Ruff's limit
 
@@ -73,6 +73,11 @@ class Config:
             return select(target, self.select, self.ignore, self.extend_select)
         except UnknownSelector as error:
             raise ConfigError(str(error)) from None
+
+    def explicit(self) -> frozenset[str]:
+        """The codes the user named in `select`/`extend-select` (every rule for `PFL`): all
+        their findings are reported, not only those the default policy shows."""
+        return _check_selectors("select", [*(self.select or ()), *self.extend_select])
 
     @property
     def skipped_dirs(self) -> frozenset[str]:
@@ -229,10 +234,13 @@ def _per_file_ignores(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 def oldest_python(requires_python: object) -> Target | None:
-    """The oldest Python 3 a `requires-python` specifier allows (py39 at least), if it says."""
+    """The oldest Python a `requires-python` specifier allows, as a target perflint
+    serves (a bound below the oldest target, `>=3.6` or `>=2.7`, gives the oldest), if it says."""
     if not isinstance(requires_python, str):
         return None
-    bounds = [int(m.group(1)) for part in requires_python.split(",") if (m := _LOWER_BOUND.match(part))]
-    if not bounds:
-        return None
-    return (3, min(max(max(bounds), 9), 14))
+    bounds = [
+        (int(m.group(1)), int(m.group(2) or 0))
+        for part in requires_python.split(",")
+        if (m := _LOWER_BOUND.match(part))
+    ]
+    return supported(max(bounds)) if bounds else None

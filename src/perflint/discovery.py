@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import FrozenSet, Hashable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
@@ -63,7 +63,29 @@ def discover(
 
     `exclude` (configured patterns and the directory they are relative to) applies to named
     paths too, since pre-commit names every file; `skipped` are folder names never entered.
+    A file reached twice (through a symbolic or hard link, or named twice) is analyzed
+    once, under the path given or found first: reporting it twice would count its findings
+    twice, and fixing it twice would write it twice.
     """
+    seen: Set[Hashable] = set()
+    for path in _candidates(paths, exclude, skipped):
+        key = _identity(path)
+        if key not in seen:
+            seen.add(key)
+            yield path
+
+
+def _identity(path: Path) -> Hashable:
+    """What the file is, whatever its name: device and inode (one `stat`, where resolving
+    the path would take one per folder); a broken link is only its name."""
+    try:
+        info = path.stat()
+    except OSError:
+        return path
+    return info.st_dev, info.st_ino
+
+
+def _candidates(paths: Sequence[Path], exclude: Optional[Ignore], skipped: FrozenSet[str]) -> Iterator[Path]:
     excluded = [exclude] if exclude is not None else []
     for root in paths:
         if not root.exists():

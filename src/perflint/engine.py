@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
@@ -120,7 +120,7 @@ def place(findings: Sequence[Finding], locator: Locator, path: str) -> List[Diag
             Diagnostic(
                 finding.code, finding.name, finding.message, path,
                 where.start.line, where.start.column, where.end.line, where.end.column,
-                finding.fix,
+                finding.fix, finding.bounded,
             )
         )
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
@@ -205,11 +205,13 @@ def fix_source(
     target: Target,
     unsafe: bool,
     inline_noqa: bool = False,
+    reported: Optional[Callable[[Finding], bool]] = None,
     line_length: int = DEFAULT_LINE_LENGTH,
 ) -> FixOutcome:
     """Apply fixes until none is left (or the round limit), then report what remains.
 
-    Each round applies a non-overlapping set and checks that the result parses and
+    Only the fixes of findings that `reported` accepts are applied (default: all). Each
+    round applies a non-overlapping set and checks that the result parses and
     compiles; a set that breaks the code is retried one fix at a time, and a fix that
     breaks it alone is skipped (its finding stays, without a fix). Statements the fixes
     write are kept within `line_length`. Raises AnalysisError.
@@ -230,6 +232,7 @@ def fix_source(
         candidates: List[Tuple[int, Fix]] = [
             (i, f.fix) for i, f in enumerate(findings)
             if f.fix is not None and f.fix.applicability in allowed and i not in skipped
+            and (reported is None or reported(f))
         ]
         if not candidates:
             break

@@ -3,9 +3,10 @@
 flake8 runs a plugin once per file only if it takes `tree`, so the plugin takes it (and
 ignores it: libcst parses `lines` itself). flake8 applies `# noqa`, `--select`/`--ignore`
 and its own per-file-ignores; the plugin applies what flake8 cannot know: `[tool.perflint]`
-(target version, rule selection, per-file-ignores) and `# perflint: noqa`. Opt-in rules
-stay off unless flake8's `--select`/`--extend-select` names them (as flake8-bugbear does
-for B9), and then they run here too. Only flake8 imports this module, so perflint does
+(target version, rule selection, per-file-ignores), `# perflint: noqa` and which findings
+are worth reporting (`policy`: the same defaults as the command line). Opt-in rules
+stay off unless flake8's `--select`/`--extend-select` names them by their code (a prefix
+such as `PFL` only turns the plugin on), and then they run here too. Only flake8 imports this module, so perflint does
 not depend on flake8.
 """
 
@@ -23,6 +24,7 @@ from flake8.options.manager import OptionManager
 from perflint import __version__
 from perflint.catalog import RULES
 from perflint.config import Config, ConfigError, load
+from perflint.policy import default_policy
 from perflint.runner import Settings, run_source
 from perflint.selection import running_target
 
@@ -46,13 +48,16 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Read `[tool.perflint]` once; enable the opt-in rules flake8 selects by name."""
-        explicit = [*(options.select or ()), *(options.extend_select or ())]
-        opted_in = [rule.code for rule in RULES if not rule.default_on and rule.code.startswith(tuple(explicit))]
+        """Read `[tool.perflint]` once; enable the opt-in rules flake8 selects by code
+        (`--select PFL` turns the plugin on, as for any flake8 plugin, and means the
+        same rules and findings as `perflint` with no selection)."""
+        explicit = {*(options.select or ()), *(options.extend_select or ())}
+        opted_in = [rule.code for rule in RULES if not rule.default_on and rule.code in explicit]
         try:
             config = load().with_overrides(extend_select=opted_in)
             target = config.target(running_target())
-            settings = Settings(config.rules(target), target, inline_noqa=False)
+            policy = default_policy(target, config.explicit())
+            settings = Settings(config.rules(target), target, inline_noqa=False, policy=policy)
         except ConfigError as error:
             raise ExecutionError(f"perflint: {error}") from None
         cls.config, cls.settings = config, settings

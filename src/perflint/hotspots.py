@@ -40,6 +40,7 @@ _ANONYMOUS = {
     ast.Lambda: "<lambda>", ast.GeneratorExp: "<genexpr>", ast.ListComp: "<listcomp>",
     ast.SetComp: "<setcomp>", ast.DictComp: "<dictcomp>",
 }
+COMPREHENSIONS = frozenset({"<genexpr>", "<listcomp>", "<setcomp>", "<dictcomp>"})
 
 
 def spans(source: str) -> list[Span]:
@@ -179,6 +180,7 @@ class Heat:
     count: int | None
     counts: str  # what `count` counts: calls, samples or hits
     scope: str  # "line" when the profile has line data, else "function"
+    innermost: str = ""  # the innermost code object holding it: `function`, or "<listcomp>", ...
 
 
 def attribute(diagnostic: Diagnostic, file_spans: Sequence[Span], table: Costs, total: float, counts: str) -> Heat:
@@ -193,12 +195,13 @@ def attribute(diagnostic: Diagnostic, file_spans: Sequence[Span], table: Costs, 
         owned = [n for n in range(named.start, named.end + 1) if not any(s.start <= n <= s.end for s in inner)]
         function = _sum(table, path, owned)
     line = _sum(table, path, range(diagnostic.line, diagnostic.end_line + 1)) if table.has_lines else None
+    scope = "line" if table.has_lines else "function"
     if function is None:
-        return Heat(named.name, named.start, None, None, None, counts, "line" if table.has_lines else "function")
+        return Heat(named.name, named.start, None, None, None, counts, scope, chain[0].name)
     cost = (line or Cost(0.0, 0)) if table.has_lines else function
     return Heat(
         named.name, named.start, cost.time / total if total else 0.0, function.time / total if total else 0.0,
-        cost.count, counts, "line" if table.has_lines else "function",
+        cost.count, counts, scope, chain[0].name,
     )
 
 

@@ -19,6 +19,28 @@ if TYPE_CHECKING:  # the faces import this module; libcst is imported only to an
 DEFAULT_LINE_LENGTH = 88
 
 
+class Impact(enum.Enum):
+    """How a rule's cost grows with the data (RULES.md, "Impact").
+
+    An algorithmic slow form grows faster with the input than the fast one (a quadratic
+    copy, an O(n) search per step): worth a report wherever the data can grow. A constant
+    one costs a fixed factor per operation: worth it only where the code is hot.
+    """
+
+    ALGORITHMIC = "algorithmic"
+    CONSTANT = "constant"
+
+
+class Bound(enum.Enum):
+    """Why the code a finding sits in cannot cost much, whatever the data: such findings
+    are held back from the default report (see `policy`)."""
+
+    RUNS_ONCE = "runs-once"  # module level, a class body, `if __name__ == "__main__":`
+    ERROR_PATH = "error-path"  # `raise`, `assert`, an `except` block, a block ending in raise
+    MESSAGE = "message"  # building a message: logging, warnings, print, __repr__/__str__
+    FIXED_SIZE = "fixed-size"  # the data is a literal, or built fresh with a few items
+
+
 class Applicability(enum.Enum):
     """How much a fix may be trusted, in Ruff's terms."""
 
@@ -70,6 +92,7 @@ class Finding:
     fix: Optional[Fix] = None
     top: Optional[cst.CSTNode] = None  # the top-level statement holding `node`, if known
     member: Optional[cst.CSTNode] = None  # and the statement of its class body, if any
+    bounded: Optional[Bound] = None  # why the cost cannot grow, if the code shows it
 
 
 @dataclass(frozen=True)
@@ -85,6 +108,7 @@ class Diagnostic:
     end_line: int
     end_column: int
     fix: Optional[Fix] = field(default=None, compare=False, repr=False)
+    bounded: Optional[Bound] = None
 
     @property
     def fix_applicability(self) -> Optional[Applicability]:
@@ -95,10 +119,12 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Example:
-    """Code a rule must flag (`fixed` is the expected fix, if the rule fixes it)."""
+    """Code a rule must flag (`fixed` is the expected fix, if the rule fixes it; `bounded`
+    why the finding is held back from the default report, if it is)."""
 
     code: str
     fixed: Optional[str] = None
+    bounded: Optional[Bound] = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +134,9 @@ class Bench:
     `setup` runs once and may use `N` (the declared realistic size). `before` and
     `after` each define `def run():` returning a value; both must return equal values.
     `requires` names modules the programs import (NumPy, pandas): where one is missing,
-    the pair cannot be timed. `variants` are (label, setup) pairs timing the same programs
-    on other data, for rules whose gain depends on it (presorted input, say); the docs
-    show every case.
+    the pair cannot be timed. `variants` are further cases, for rules whose gain depends
+    on the data (presorted input, say) or on where the pattern sits (in a comprehension);
+    the docs show every case.
     """
 
     setup: str
@@ -119,13 +145,26 @@ class Bench:
     size: int = 10_000
     note: str = ""
     requires: Tuple[str, ...] = ()
-    variants: Tuple[Tuple[str, str], ...] = ()
+    variants: Tuple[Case, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """Another case of a rule's pair: other data (`setup`) or the pattern in another form
+    (`before` and `after`); what a case leaves out is the pair's own."""
+
+    label: str
+    setup: Optional[str] = None
+    before: Optional[str] = None
+    after: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class FileError:
-    """A file that could not be read, decoded or parsed."""
+    """A file that could not be read, decoded or parsed, or (`unwritten`) whose fixes
+    could not be written back."""
 
     path: str
     reason: str
+    unwritten: bool = False
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from perflint import __version__
-from perflint.model import Applicability, Diagnostic
+from perflint.catalog import RULES
+from perflint.model import Applicability, Diagnostic, FileError
 from perflint.runner import FileResult
 from perflint.selection import Selectable
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from perflint.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
+IMPACT = {rule.code: rule.impact for rule in RULES}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -39,11 +41,12 @@ def text_line(diagnostic: Diagnostic, unsafe: bool) -> str:
     )
 
 
-def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: int = 0) -> str:
+def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[FileError] = ()) -> str:
+    """The last line: what remains, what `--fix` could still do, which files failed."""
     total = len(diagnostics)
-    unread = f" {errors} file{'s' if errors != 1 else ''} could not be analyzed (see above)." if errors else ""
+    failed = _failed_files(errors)
     if not total:
-        return "No findings." + unread
+        return "No findings." + failed
     safe = sum(1 for d in diagnostics if d.fix_applicability is Applicability.SAFE)
     more = sum(1 for d in diagnostics if d.fix_applicability is Applicability.UNSAFE)
     noun = "finding" if total == 1 else "findings"
@@ -54,7 +57,16 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: int = 0) ->
         parts.append(f"{safe} fixable with --fix")
         if more:
             parts.append(f"{more} more with --unsafe-fixes")
-    return ", ".join(parts) + "." + unread
+    return ", ".join(parts) + "." + failed
+
+
+def _failed_files(errors: Sequence[FileError]) -> str:
+    """` 1 file could not be analyzed, 2 files could not be written (see above).` (a
+    file that could not be written was analyzed: its findings are counted as remaining)."""
+    unwritten = sum(error.unwritten for error in errors)
+    counts = ((len(errors) - unwritten, "analyzed"), (unwritten, "written"))
+    parts = [f"{n} file{'s' if n != 1 else ''} could not be {what}" for n, what in counts if n]
+    return f" {', '.join(parts)} (see above)." if parts else ""
 
 
 def _counts(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[tuple[str, str, int, bool]]:
@@ -108,6 +120,8 @@ def as_dict(diagnostic: Diagnostic, edits: Sequence[TextEdit] | None = None) -> 
         "end_line": diagnostic.end_line,
         "end_column": diagnostic.end_column + 1,
         "fix": fix,
+        "impact": IMPACT.get(diagnostic.code),
+        "bounded": diagnostic.bounded.value if diagnostic.bounded is not None else None,
     }
 
 
@@ -144,7 +158,7 @@ def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
         "fullDescription": {"text": doc.split("\n\n")[0] if doc else rule.message},
         "help": {"text": doc or rule.message},
         "defaultConfiguration": {"level": "warning"},
-        "properties": {"fix": rule.fix.value, "default": rule.default_on},
+        "properties": {"fix": rule.fix.value, "default": rule.default_on, "impact": rule.impact.value},
     }
 
 

@@ -1,8 +1,15 @@
-"""`check --profile`: findings ranked by the share of run time the profile gives them.
+"""Findings ranked by the share of run time a profile gives them (`check --profile`,
+`perflint profile`), each with an estimated saving.
 
 Kept apart from `output` so the formats stay as they are without a profile; with one, a
-text line ends with the finding's share (`[12.4% of run time, 3,210 calls]`) and each
-JSON finding carries a `profile` object with the numbers.
+text line ends with the finding's share and what fixing it would save
+(`[12.4% of run time, 3,210 calls; est. saving 11.7% (18.5x on CPython 3.12.1)]`), and
+each JSON finding carries a `profile` object with the numbers.
+
+The estimated saving is share x (1 - 1/speedup): the fix makes the finding's code
+`speedup` times faster, with the speedup of the rule's pair measured on the interpreter
+in question, or on the measured one closest to it, which is named. The pair's own case
+is used, or its "comprehension" case for a finding inside a comprehension.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from perflint import hotspots, output, profiles
+from perflint import hotspots, output, profiles, speedups
 from perflint.runner import FileResult
 
 FORMATS = ("text", "json")  # the output formats that show the profile's numbers
@@ -34,17 +41,62 @@ def parse_share(text: str) -> float:
 
 
 @dataclass(frozen=True)
+class Saving:
+    """What fixing a finding would save of the whole run, by its rule's measured speedup."""
+
+    share: float
+    speedup: float
+    interpreter: str
+
+
+def saving(code: str, heat: hotspots.Heat | None, version: speedups.Version) -> Saving | None:
+    """None when the profile never ran the finding's code or the rule was never measured."""
+    if heat is None or heat.share is None:
+        return None
+    from perflint.rule import all_rules  # the pairs live on the rule classes
+
+    rule = next(r for r in all_rules() if r.code == code)
+    figures = speedups.nearest(rule, version, speedups.load())
+    timing = None
+    if figures is not None:
+        inside = heat.innermost in hotspots.COMPREHENSIONS and figures.case("comprehension") is not None
+        timing = figures.case("comprehension" if inside else "")
+    if figures is None or timing is None or not timing.speedup:
+        return None
+    return Saving(heat.share * (1 - 1 / timing.speedup), timing.speedup, figures.interpreter)
+
+
+def describe_saving(found: Saving | None) -> str:
+    if found is None:
+        return "saving not measured"
+    measured = f"{found.speedup:.3g}x on {found.interpreter}"
+    if found.share <= 0:
+        return f"no saving ({measured})"
+    return f"est. saving {found.share * 100:.1f}% ({measured})"
+
+
+@dataclass(frozen=True)
 class ProfileView:
     profile: profiles.Profile
+    version: speedups.Version  # the interpreter whose measured speedups estimate the savings
     min_share: float = 0.0
+
+    def ranked(self, results: Sequence[FileResult]) -> list[tuple[Any, hotspots.Heat | None]]:
+        """The findings shown: hottest first, none under `min_share`."""
+        diagnostics = [d for r in results for d in r.diagnostics]
+        return hotspots.rank(diagnostics, self.profile, [r.path for r in results], self.min_share)
 
     def lines(self, results: Sequence[FileResult], unsafe: bool, fmt: str, quiet: bool) -> list[str]:
         diagnostics = [d for r in results for d in r.diagnostics]
-        ranked = hotspots.rank(diagnostics, self.profile, [r.path for r in results], self.min_share)
+        ranked = self.ranked(results)
         if fmt == "json":
             return [self._json(results, ranked)]
         absent = self.profile.absent
-        lines = [f"{output.text_line(d, unsafe)}  [{hotspots.describe(heat, absent)}]" for d, heat in ranked]
+        lines = []
+        for d, heat in ranked:
+            ran = heat is not None and heat.share is not None
+            found = f"; {describe_saving(saving(d.code, heat, self.version))}" if ran else ""
+            lines.append(f"{output.text_line(d, unsafe)}  [{hotspots.describe(heat, absent)}{found}]")
         if not quiet:
             hidden = len(diagnostics) - len(ranked)
             if hidden:
@@ -58,5 +110,11 @@ class ProfileView:
             for r in results for i, d in enumerate(r.diagnostics)
         }
         for diagnostic, heat in ranked:
-            rows[id(diagnostic)]["profile"] = hotspots.as_dict(heat)
+            numbers = hotspots.as_dict(heat)
+            if numbers is not None:
+                found = saving(diagnostic.code, heat, self.version)
+                numbers["saving"] = None if found is None else round(found.share, 6)
+                numbers["speedup"] = None if found is None else found.speedup
+                numbers["speedup_interpreter"] = None if found is None else found.interpreter
+            rows[id(diagnostic)]["profile"] = numbers
         return json.dumps([rows[id(d)] for d, _ in ranked], indent=2)

@@ -16,7 +16,7 @@ import libcst as cst
 from perflint.analysis.context import FileContext
 from perflint.catalog import Target, in_range
 from perflint.hints import Region
-from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
+from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
 
 
 class Rule:
@@ -25,6 +25,8 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]
+    # How the slow form's cost grows with the data (RULES.md, "Impact"): every rule says.
+    impact: ClassVar[Impact]
     default_on: ClassVar[bool] = True
     availability: ClassVar[str] = ""  # target restriction shown in docs, e.g. "target < 3.11"
     fix: ClassVar[Applicability] = Applicability.NONE
@@ -81,11 +83,17 @@ class Rule:
         node: cst.CSTNode,
         message: Optional[str] = None,
         fix: Optional[Fix] = None,
+        fixed_size: bool = False,
     ) -> None:
+        """Report `node`. `fixed_size`: the rule sees that the data its cost grows with
+        cannot grow (a literal, a container built fresh with a few items, a loop over a
+        small constant range); with the code around the node running once or only to
+        report an error (`FileContext.bound`), that holds the finding back by default."""
         ancestors = self.ctx.ancestors
         top = ancestors[1] if len(ancestors) > 1 else None
         member = ancestors[3] if len(ancestors) > 3 and type(top) is cst.ClassDef else None
-        self._findings.append(Finding(self.code, self.name, message or self.message, node, fix, top, member))
+        bounded = self.ctx.bound(node) or (Bound.FIXED_SIZE if fixed_size else None)
+        self._findings.append(Finding(self.code, self.name, message or self.message, node, fix, top, member, bounded))
 
     def make_fix(
         self,

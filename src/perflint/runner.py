@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
 from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix
+from perflint.policy import Policy
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -34,13 +35,15 @@ class Settings:
     diff: bool = False
     inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
     describe_fixes: bool = False  # compute each fix's text edits (json output)
+    policy: Policy = Policy()  # which findings are reported (the rest are held back)
     line_length: int = DEFAULT_LINE_LENGTH  # that statements fixes write must fit in
 
 
 @dataclass
 class FileResult:
     path: str
-    diagnostics: List[Diagnostic] = field(default_factory=list)
+    diagnostics: List[Diagnostic] = field(default_factory=list)  # reported
+    held: List[Diagnostic] = field(default_factory=list)  # held back by the policy
     error: Optional[FileError] = None
     applied: int = 0  # fixes applied (or that would be, with --diff)
     diff: str = ""
@@ -51,7 +54,9 @@ class FileResult:
 def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, str]":
     """Analyze (and with fix/diff, fix) one file's text; returns the result and new text.
 
-    `# perflint: noqa` lines turn rules off for the file before anything runs.
+    `# perflint: noqa` lines turn rules off for the file before anything runs. Fixes
+    are applied only to findings the policy reports: what is held back is not shown,
+    so it is not changed either.
     """
     result = FileResult(path)
     from perflint import engine
@@ -64,6 +69,7 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
             if settings.fix or settings.diff:
                 outcome = engine.fix_source(
                     text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa,
+                    lambda finding: settings.policy.reports(finding.code, finding.bounded),
                     settings.line_length,
                 )
                 result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
@@ -79,7 +85,17 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
                 result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error))
+    _apply_policy(result, settings.policy)
     return result, new_text
+
+
+def _apply_policy(result: FileResult, policy: Policy) -> None:
+    """Sort the result's findings into reported and held back; fix edits, indexed by
+    reported finding, follow their findings."""
+    everything = result.diagnostics + result.held
+    edits = {id(result.diagnostics[i]): e for i, e in result.fix_edits.items()}
+    result.diagnostics, result.held = policy.split(everything)
+    result.fix_edits = {i: edits[id(d)] for i, d in enumerate(result.diagnostics) if id(d) in edits}
 
 
 @contextmanager
@@ -126,13 +142,17 @@ def run_file(path: Path, settings: Settings) -> FileResult:
     except sourcefile.SourceError as error:
         return FileResult(shown, error=FileError(shown, str(error)))
     result, fixed = run_source(source.text, shown, settings)
-    result.diagnostics = [_portable(d) for d in result.diagnostics]
-    result.content = cache.digest(source.data)
+    content = source.data
     if settings.fix and not settings.diff and fixed != source.text:
         try:
-            result.content = cache.digest(sourcefile.write(source, fixed))
-        except (OSError, UnicodeEncodeError) as error:
-            return FileResult(shown, result.diagnostics, FileError(shown, f"cannot write: {error}"))
+            content = sourcefile.write(source, fixed)
+        except sourcefile.WriteError as error:
+            # Nothing was fixed after all: what remains is every finding of the file as it is.
+            result, _ = run_source(source.text, shown, replace(settings, fix=False))
+            result.error = FileError(shown, str(error), unwritten=True)
+    result.diagnostics = [_portable(d) for d in result.diagnostics]
+    result.held = [_portable(d) for d in result.held]
+    result.content = cache.digest(content)
     return result
 
 
@@ -166,7 +186,8 @@ def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache
         results[index] = result
         path, settings = work[index]
         if results_cache is not None and result.content and not (settings.fix or settings.diff):
-            results_cache.put(str(path), result.content, _codes(settings), result.diagnostics, result.error)
+            everything = result.diagnostics + result.held
+            results_cache.put(str(path), result.content, _codes(settings), everything, result.error)
     if results_cache is not None:
         results_cache.save()
     return [r for r in results if r is not None]
@@ -192,7 +213,9 @@ def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings
     needs_tree = settings.fix or settings.diff or settings.describe_fixes
     if needs_tree and any(d.fix_applicability is not None for d in diagnostics):
         return None
-    return FileResult(str(path), diagnostics, error)
+    result = FileResult(str(path), diagnostics, error=error)
+    _apply_policy(result, settings.policy)
+    return result
 
 
 def _run(work: Work) -> FileResult:

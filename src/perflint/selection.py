@@ -80,17 +80,26 @@ def select_rules(
     return rule_classes(select(target, select_, ignore, extend_select))
 
 
+# The Pythons code can be checked for. perflint itself needs 3.9, but the code it checks
+# may still have to run on 3.8, and its fixes then use only what 3.8 has.
+OLDEST_TARGET: Target = (3, 8)
+NEWEST_TARGET: Target = (3, 14)
+TARGET_VERSIONS = [f"py3{minor}" for minor in range(OLDEST_TARGET[1], NEWEST_TARGET[1] + 1)]
+
+
 def parse_target(text: str) -> Target:
     """`py39` -> (3, 9). Raises ValueError."""
     value = text.strip().lower()
-    if value.startswith("py3") and value[3:].isdigit() and 9 <= int(value[3:]) <= 14:
+    if value in TARGET_VERSIONS:
         return (3, int(value[3:]))
-    raise ValueError(f"invalid target version '{text}' (expected py39 to py314)")
+    raise ValueError(f"invalid target version '{text}' (expected {TARGET_VERSIONS[0]} to {TARGET_VERSIONS[-1]})")
 
 
-TARGET_VERSIONS = [f"py3{minor}" for minor in range(9, 15)]
+def supported(version: Target) -> Target:
+    """The nearest target perflint serves: older versions get the oldest, newer the newest."""
+    return min(max(version, OLDEST_TARGET), NEWEST_TARGET)
 
 
 def running_target() -> Target:
     """The running interpreter as a target, within the supported range."""
-    return min(max(sys.version_info[:2], (3, 9)), (3, 14))
+    return supported((sys.version_info[0], sys.version_info[1]))

@@ -14,8 +14,17 @@ import libcst as cst
 from perflint.analysis.loops import FUNCTION_TYPES, enclosing_loops
 from perflint.analysis.scope import Binding, ScopeFacts, scan_scope
 from perflint.analysis.shapes import dotted
+from perflint.model import Bound
+from perflint.walk import children
 
 IMPORT_KINDS = ("import", "import-from")
+# Functions that only build text for people: they run when something is shown.
+MESSAGE_FUNCTIONS = frozenset({"__repr__", "__str__", "__format__", "__rich_repr__"})
+# Calls whose arguments are a message: logging (`log.debug(...)`, `self.logger.info(...)`,
+# `logging.warning(...)`) and `warnings.warn(...)`. Not `print`: what it prints is often
+# the program's output, and its arguments may do the work (`print(queue.pop(0))`).
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+_HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
 
 
 def last_name(expr: cst.BaseExpression) -> str:
@@ -58,17 +67,83 @@ class FileContext:
         """Whether the node is part of a `raise` or `assert`, or of a statement in a block
         that ends with a `raise` (building the error's message): code that runs when
         something has failed, never on a hot path."""
+        return _on_error_path(self.ancestors)
+
+    def chain_to(self, node: cst.CSTNode) -> List[cst.CSTNode]:
+        """The ancestors of `node`, itself last. Rules often report a node below the one
+        being visited (or one they collected earlier, from its function's `leave_`), so
+        the path is searched below the current node first, then from the module; it
+        runs once per finding, not per node."""
         ancestors = self.ancestors
-        for index in range(len(ancestors) - 1, -1, -1):
-            node = ancestors[index]
-            if type(node) in (cst.Raise, cst.Assert):
-                return True
-            if type(node) is cst.SimpleStatementLine:
-                block = ancestors[index - 1] if index else None
-                return isinstance(block, cst.IndentedBlock) and _raises(block.body[-1])
-            if isinstance(node, cst.BaseCompoundStatement):
-                return False
-        return False
+        if ancestors and ancestors[-1] is node:
+            return list(ancestors)
+        for depth in range(len(ancestors) - 1, -1, -1):
+            path = _path(ancestors[depth], node)
+            if path is not None:
+                return ancestors[:depth] + path
+        return _path(self.module, node) or [node]
+
+    def bound(self, node: cst.CSTNode) -> Optional[Bound]:
+        """Why the code holding `node` cannot cost much whatever the data, if it visibly
+        runs once or only to report something: a `raise`/`assert` or a block that ends
+        with one, an `except` block, the arguments of a logging or `warnings` call, a
+        `__repr__`-like method; module level and class bodies, anything under
+        `if __name__ == "__main__":`, and a program's `main` or command-line commands. These are held back from the default report
+        (`policy`): optimizing them does not pay however large the input. A definition
+        (a rule judging a def or class itself) is never bounded by where it stands."""
+        chain = self.chain_to(node)
+        if _defines(chain):
+            return None
+        if _on_error_path(chain):
+            return Bound.ERROR_PATH
+        crossed = False  # a def or lambda lies between the node and `chain[index]`
+        in_function = False  # the code runs when a function is called, not at import
+        for index in range(len(chain) - 2, -1, -1):
+            parent, child = chain[index], chain[index + 1]
+            kind = type(parent)
+            if kind is cst.If and _is_main_guard(parent.test):  # type: ignore[attr-defined]
+                return Bound.RUNS_ONCE
+            if kind is cst.FunctionDef:
+                if not crossed and parent.name.value in MESSAGE_FUNCTIONS:  # type: ignore[attr-defined]
+                    return Bound.MESSAGE
+                if _runs_once(parent):  # type: ignore[arg-type]
+                    return Bound.RUNS_ONCE
+                crossed = in_function = True
+            elif kind is cst.Lambda:
+                crossed = in_function = True
+            elif kind is cst.ClassDef:
+                if not in_function:
+                    return Bound.RUNS_ONCE
+                crossed = True
+            elif crossed:
+                continue
+            elif kind in _HANDLERS and child is parent.body:  # type: ignore[attr-defined]
+                return Bound.ERROR_PATH
+            elif kind is cst.Call and type(child) is cst.Arg and _is_message_call(parent.func):  # type: ignore[attr-defined]
+                return Bound.MESSAGE
+        return None if in_function else Bound.RUNS_ONCE
+
+    def leaves_loop_after(self) -> bool:
+        """Whether the small statement holding the current node is followed in its block
+        by `break`, `return` or `raise`: then it runs once per loop, not once per turn."""
+        ancestors = self.ancestors
+        index = next(
+            (i for i in range(len(ancestors) - 1, 0, -1) if isinstance(ancestors[i], cst.BaseSmallStatement)), None
+        )
+        if index is None:
+            return False
+        current, line = ancestors[index], ancestors[index - 1]
+        if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        following: List[cst.BaseSmallStatement] = list(line.body)
+        following = following[next(i for i, s in enumerate(following) if s is current) + 1 :]
+        block = ancestors[index - 2] if index > 1 else None
+        if isinstance(line, cst.SimpleStatementLine) and isinstance(block, cst.IndentedBlock):
+            position = next(i for i, s in enumerate(block.body) if s is line)
+            for statement in block.body[position + 1 :]:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    following.extend(statement.body)
+        return any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in following)
 
     def in_function_loop(self) -> bool:
         """The hot spot most rules care about: a loop in a function body."""
@@ -154,6 +229,81 @@ class FileContext:
             ):
                 return self.qualified_name(found[0].value)
         return name
+
+
+def _runs_once(function: cst.FunctionDef) -> bool:
+    """A program's entry point: `main`, or a command-line command (`@click.command()`,
+    `@cli.command("x")`, `@app.command()`, `@click.group()`): it runs once per run."""
+    if function.name.value == "main":
+        return True
+    for decorator in function.decorators:
+        target = decorator.decorator
+        if type(target) is cst.Call:
+            target = target.func  # type: ignore[attr-defined]
+        if last_name(target) in ("command", "group"):
+            return True
+    return False
+
+
+def _on_error_path(chain: Sequence[cst.CSTNode]) -> bool:
+    for index in range(len(chain) - 1, -1, -1):
+        node = chain[index]
+        if type(node) in (cst.Raise, cst.Assert):
+            return True
+        if type(node) is cst.SimpleStatementLine:
+            block = chain[index - 1] if index else None
+            return isinstance(block, cst.IndentedBlock) and _raises(block.body[-1])
+        if isinstance(node, cst.BaseCompoundStatement):
+            return False
+    return False
+
+
+def _defines(chain: Sequence[cst.CSTNode]) -> bool:
+    """Whether the chain ends at a def or class, its decorator or its name."""
+    last = chain[-1]
+    if type(last) in (cst.FunctionDef, cst.ClassDef, cst.Decorator):
+        return True
+    parent = chain[-2] if len(chain) > 1 else None
+    return type(parent) in (cst.FunctionDef, cst.ClassDef) and parent.name is last  # type: ignore[union-attr]
+
+
+def _path(root: cst.CSTNode, node: cst.CSTNode) -> Optional[List[cst.CSTNode]]:
+    """The nodes from `root` down to `node`, both included, or None if it is not below."""
+    stack: List[Tuple[cst.CSTNode, int]] = [(root, 0)]
+    path: List[cst.CSTNode] = []
+    while stack:
+        current, depth = stack.pop()
+        del path[depth:]
+        path.append(current)
+        if current is node:
+            return path
+        stack.extend((child, depth + 1) for child in reversed(children(current)))
+    return None
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:  # type: ignore[attr-defined]
+        return False
+    sides = (test.left, test.comparisons[0].comparator)  # type: ignore[attr-defined]
+    names = {side.value for side in sides if type(side) is cst.Name}  # type: ignore[attr-defined]
+    strings = {side.evaluated_value for side in sides if type(side) is cst.SimpleString}  # type: ignore[attr-defined]
+    return type(test.comparisons[0].operator) is cst.Equal and names == {"__name__"} and strings == {"__main__"}  # type: ignore[attr-defined]
+
+
+def _is_message_call(func: cst.BaseExpression) -> bool:
+    """A call that only shows a message: `print`, `warnings.warn`/`warn`, or a logging
+    method on a receiver whose name says it is a logger (`log`, `logger`, `logging`,
+    `self._log`, `LOGGER`)."""
+    if type(func) is cst.Name:
+        return func.value == "warn"  # type: ignore[attr-defined]
+    if type(func) is not cst.Attribute:
+        return False
+    method = func.attr.value  # type: ignore[attr-defined]
+    receiver = last_name(func.value).lower()  # type: ignore[attr-defined]
+    if method == "warn" and receiver == "warnings":
+        return True
+    return method in LOG_METHODS and "log" in receiver
 
 
 def _raises(statement: cst.BaseStatement) -> bool:

@@ -17,7 +17,7 @@ import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.hints import GAP, STATEMENT_BLOCKS, Region
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -376,13 +376,15 @@ class MissingMemoization(Rule):
     computed defaults, `yield`, `await`, `global`, nested functions, calls made only for
     their effect, or mutation of anything but their own locals. Single recursion
     (`n * fact(n - 1)`) and tree walks (`walk(node.left)`) are not flagged: a cache
-    does not help them. The fix adds `@functools.cache` (Python 3.9+). Unsafe: calls
+    does not help them. The fix adds `@functools.cache`, or for targets before 3.9, which
+    lack it, the same unbounded cache as `@functools.lru_cache(maxsize=None)`. Unsafe: calls
     with unhashable arguments then raise TypeError, and the cache keeps every result
     for the life of the process; where a parameter is indexed or has attributes (it may
     be a list), the finding comes without a fix.
     """
 
     code = "PFL501"
+    impact = Impact.ALGORITHMIC
     name = "missing-memoization"
     message = "this function recomputes the same recursive calls: memoize it with `@functools.cache`"
     fix = Applicability.UNSAFE
@@ -481,13 +483,15 @@ class MissingMemoization(Rule):
             return
         if len(self.ctx.facts(self.ctx.module).bindings.get(name, ())) != 1:
             return  # rebound or wrapped elsewhere in the module
+        cache = "functools.cache" if self.ctx.target >= (3, 9) else "functools.lru_cache(maxsize=None)"
+        message = self.message.replace("functools.cache", cache)
         functools_bound = self.ctx.bindings("functools")[1]
         if scan.container_params or (functools_bound and self.ctx.imported_module("functools") != "functools"):
-            self.report(node.name)
+            self.report(node.name, message)
             return
-        decorator = cst.Decorator(cst.Attribute(cst.Name("functools"), cst.Name("cache")))
+        decorator = cst.Decorator(cst.parse_expression(cache))
         edit = Edit(node, replace=lambda updated: updated.with_changes(decorators=[decorator]))
-        self.report(node.name, fix=self.make_fix(edit, imports=("functools",)))
+        self.report(node.name, message, fix=self.make_fix(edit, imports=("functools",)))
 
 
 # Per set of decorators: the imports of the file last asked about, and the pattern of a
@@ -515,6 +519,18 @@ def _may_decorate(region: Region, qualified: frozenset[str]) -> bool:
     return known[1] is not None and region.has(known[1])
 
 
+def _unbounded(decorator: cst.Decorator) -> bool:
+    """`@lru_cache(None)` / `@lru_cache(maxsize=None)`: no bound on what it keeps (a bare
+    `@lru_cache` keeps 128 entries)."""
+    call = decorator.decorator
+    if not isinstance(call, cst.Call):
+        return False
+    for position, arg in enumerate(call.args):
+        if (arg.keyword is None and position == 0) or (arg.keyword is not None and arg.keyword.value == "maxsize"):
+            return isinstance(arg.value, cst.Name) and arg.value.value == "None"
+    return False
+
+
 def _may_be_cache(decorator: cst.Decorator) -> bool:
     """Cheap test before resolving imports: `x.cache`/`x.lru_cache`, or a name that may be
     an alias of them (not one of the usual method decorators)."""
@@ -537,18 +553,21 @@ class CacheOnMethod(Rule):
     Instead, cache per instance (`functools.cached_property` for methods without
     arguments, or a dict attribute), or move the computation to a module-level function
     of hashable arguments. Static and class methods are not flagged, nor methods of
-    enums (their members live forever anyway). The cost is memory, not time; a bench
-    shows the cost of the cached call is comparable.
+    enums (their members live forever anyway), nor caches with a size bound
+    (`@lru_cache`, `@lru_cache(maxsize=1024)`: they keep at most that many instances
+    alive, evicting the oldest). The cost is memory, not time; a bench shows the cost
+    of the cached call is comparable.
     """
 
     code = "PFL502"
+    impact = Impact.ALGORITHMIC
     hints = (r"@",)
     file_hints = (r"cache",)  # the decorator may be imported under another name
     name = "cache-on-method"
     message = "a cache on an instance method keeps every `self` alive: cache per instance instead"
     bad = (
         Example(
-            "import functools\n\nclass Model:\n    @functools.lru_cache(maxsize=128)\n"
+            "import functools\n\nclass Model:\n    @functools.lru_cache(maxsize=None)\n"
             "    def score(self, x):\n        return x * 2\n"
         ),
         Example("from functools import cache as memo\n\nclass Model:\n    @memo\n    def score(self, x):\n        return x\n"),
@@ -561,6 +580,9 @@ class CacheOnMethod(Rule):
         ("import functools\n\nclass Path:\n    @functools.lru_cache()\n    def __new__(cls, root):\n"
         "        return super().__new__(cls)\n"),
         "import functools\n\nclass Model:\n    @functools.cached_property\n    def score(self):\n        return 1\n",
+        # bounded: at most that many instances are kept
+        "import functools\n\nclass Model:\n    @functools.lru_cache(maxsize=1)\n    def score(self, x):\n        return x\n",
+        "from functools import lru_cache\n\nclass Model:\n    @lru_cache\n    def score(self, x):\n        return x\n",
         "class Model:\n    @lru_cache\n    def score(self, x):\n        return x\n",
         ("import enum, functools\n\nclass Color(enum.Enum):\n    RED = 1\n    @functools.cache\n"
         "    def rgb(self):\n        return (255, 0, 0)\n"),
@@ -589,7 +611,10 @@ class CacheOnMethod(Rule):
         assert isinstance(cls, cst.ClassDef)
         if any(self._is_enum(base.value) for base in cls.bases):
             return
-        self.report(next(d for d, n in zip(node.decorators, names) if n in _CACHES))
+        decorator, name = next((d, n) for d, n in zip(node.decorators, names) if n in _CACHES)
+        if name == "functools.lru_cache" and not _unbounded(decorator):
+            return  # a bound keeps at most that many instances alive, not every `self`
+        self.report(decorator)
 
     def _is_enum(self, base: cst.BaseExpression) -> bool:
         name = self.ctx.qualified_name(base) or (base.value if isinstance(base, cst.Name) else "")
@@ -656,6 +681,7 @@ class DataclassWithoutSlots(Rule):
     """
 
     code = "PFL503"
+    impact = Impact.CONSTANT
     hints = (r"@",)
     file_hints = (r"dataclass",)  # the decorator may be imported under another name
     reads_class = True

@@ -27,8 +27,9 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.analysis.growth import fixed_iterations
 from perflint.hints import STATEMENT_BLOCKS, Region
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Bound, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import ValueVisitor, visit
 
@@ -473,6 +474,7 @@ class ManualListComprehension(Rule):
     """
 
     code = "PFL401"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\bappend\b")
     name = "manual-list-comprehension"
     message = "build the list with a list comprehension instead of appending in a loop"
@@ -570,6 +572,7 @@ class ManualListCopy(Rule):
     """
 
     code = "PFL402"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\bappend\b")
     name = "manual-list-copy"
     message = "copy with `list(...)` or `.extend(...)` instead of appending items one by one"
@@ -627,7 +630,7 @@ def _report_copy(
         return _method_call(b.receiver, bulk, _paren(b.loop.iter, (cst.Tuple,))), [b.loop.iter]
 
     edits = _replace_loop(build.loop, init, lambda n: _method_build(n, adder), copy)
-    rule.report(build.loop, fix=rule.make_fix(*edits))
+    rule.report(build.loop, fix=rule.make_fix(*edits), fixed_size=fixed_iterations(rule.ctx, build.loop))
 
 
 @register
@@ -645,6 +648,7 @@ class ManualDictComprehension(Rule):
     """
 
     code = "PFL403"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\{\s*\}|\bdict\s*\(\s*\)")
     name = "manual-dict-comprehension"
     message = "build the dict with a dict comprehension instead of assigning in a loop"
@@ -714,6 +718,7 @@ class ManualSetUpdate(Rule):
     """
 
     code = "PFL404"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\badd\b")
     name = "manual-set-update"
     message = "use `set.update(...)` (or `set(...)`) instead of adding items one by one"
@@ -769,6 +774,7 @@ class ListComprehensionInAnyAll(Rule):
     """
 
     code = "PFL405"
+    impact = Impact.ALGORITHMIC
     hints = (r"\b(?:any|all)\s*\(\s*\[",)
     name = "list-comprehension-in-any-all"
     message = "pass a generator to any()/all() so it can stop at the first decisive item"
@@ -778,13 +784,20 @@ class ListComprehensionInAnyAll(Rule):
         Example(
             "ok = all([\n    check(x)  # each\n    for x in xs\n])\n",
             "ok = all(\n    check(x)  # each\n    for x in xs\n)\n",
+            bounded=Bound.RUNS_ONCE,
         ),
-        Example("ok = all([x for x in xs],)\n", "ok = all((x for x in xs),)\n"),
+        Example("ok = all([x for x in xs],)\n", "ok = all((x for x in xs),)\n", Bound.RUNS_ONCE),
+        Example(  # three items: the generator's setup costs more than it can save
+            "def f(a, b, c):\n    return any([x > 0 for x in (a, b, c)])\n",
+            "def f(a, b, c):\n    return any(x > 0 for x in (a, b, c))\n",
+            Bound.FIXED_SIZE,
+        ),
     )
     good = (
         "def f(xs):\n    return any(x > 0 for x in xs)\n",
         "def f(xs):\n    return any([xs])\n",
         "async def f(xs):\n    return any([await x for x in xs])\n",
+        "async def f(xs):\n    return any([x async for x in xs])\n",  # any() rejects an async generator
         "def f(xs):\n    any = sum\n    return any([x for x in xs])\n",
         "def f(xs):\n    return all([(y := x) for x in xs]), y\n",
     )
@@ -803,11 +816,23 @@ class ListComprehensionInAnyAll(Rule):
         comp = arg.value
         if not isinstance(comp, cst.ListComp) or arg.keyword is not None or arg.star or comp.lpar:
             return
+        if _is_async(comp):
+            return  # a generator of an async comprehension is an async generator: any() rejects it
         scan = _LoopScan()
         visit(comp, scan)
         if scan.blocked or not _is_builtin(self.ctx, func.value):
             return
-        self.report(node, fix=self.make_fix(Edit(node, replace=_to_generator)))
+        fixed = fixed_iterations(self.ctx, comp)  # a handful of items: the generator is slower
+        self.report(node, fix=self.make_fix(Edit(node, replace=_to_generator)), fixed_size=fixed)
+
+
+def _is_async(comp: cst.ListComp) -> bool:
+    clause: cst.CompFor | None = comp.for_in
+    while clause is not None:
+        if clause.asynchronous is not None:
+            return True
+        clause = clause.inner_for_in
+    return False
 
 
 def _to_generator(updated: cst.CSTNode) -> cst.CSTNode:

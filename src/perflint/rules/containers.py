@@ -15,11 +15,12 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from perflint import rewrite
+from perflint.analysis.growth import fixed_size, persisting_loops
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
 from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region
-from perflint.model import Applicability, Bench, Edit, Example, Fix
+from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
 
@@ -637,6 +638,7 @@ class ListMembershipInLoop(_ContainerRule):
     """
 
     code = "PFL301"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bin\b", r"\[|\blist\b")  # a local bound to a list
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
@@ -736,16 +738,18 @@ class ListMembershipInLoop(_ContainerRule):
         uses = [(use, self._kind(use)) for use in facts.uses.get(name, ())]
         comparison = self.ctx.parent() or node
         repeated = not facts.bindings_in(name, loops[0])  # else one test per list built
+        fixed = fixed_size(self.ctx, function, name, loops)
         if repeated and all(kind in {"member", "len", "truth", "method:append"} for _, kind in uses):
             fix = self._as_set_fix(function, name, bindings, uses)
             if fix is not None or any(b.kind == "annassign" for b in bindings):
-                self.report(comparison, self.message_as_set.format(name=name), fix)
+                self.report(comparison, self.message_as_set.format(name=name), fix, fixed_size=fixed)
                 return
         if any(kind == "other" for _, kind in uses):
             return  # it escapes: something we cannot see may change it during the loop
         loop = self._unchanging_loop(facts, name, loops, uses)
         if loop is not None:
-            self.report(comparison, fix=self._set_before_loop_fix(function, facts, name, loop, uses))
+            fix = self._set_before_loop_fix(function, facts, name, loop, uses)
+            self.report(comparison, fix=fix, fixed_size=fixed)
 
     def _unchanging_loop(
         self, facts: ScopeFacts, name: str, loops: Sequence[cst.CSTNode], uses: Sequence[Tuple[Use, str]]
@@ -883,6 +887,7 @@ class LiteralMembership(_ContainerRule):
     """
 
     code = "PFL302"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\bin\b")
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
@@ -981,17 +986,21 @@ class _FrontOfList(_ContainerRule):
         ):
             return
         function = self._function()
-        if function is None or not self.ctx.loops():
+        loops = self.ctx.loops()
+        if function is None or not loops:
             return
         name = func.value.value
         if not self._maybe_list(function, name) and not _annotated_list(function, name):
             return
         facts = self.ctx.facts(function)
+        if not persisting_loops(facts, name, loops) or self.ctx.leaves_loop_after():
+            return  # one call per list built (fresh in each pass), or per loop: no queue
+        fixed = fixed_size(self.ctx, function, name, loops)
         bindings = self._list_bindings(facts, name)
         if bindings is not None:
-            self.report(node, fix=self._deque_fix(function, facts, name, bindings))
+            self.report(node, fix=self._deque_fix(function, facts, name, bindings), fixed_size=fixed)
         elif _annotated_list(function, name) and len(facts.bindings.get(name, ())) == 1:
-            self.report(node)
+            self.report(node, fixed_size=fixed)
 
     def _deque_fix(
         self, function: cst.FunctionDef, facts: ScopeFacts, name: str, bindings: Sequence[Binding]
@@ -1076,6 +1085,7 @@ class ListPopFront(_FrontOfList):
     """
 
     code = "PFL303"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bpop\b")
     name = "list-pop-front"
     message = "`list.pop(0)` is O(n): use `collections.deque` and `popleft()`"
@@ -1090,7 +1100,7 @@ class ListPopFront(_FrontOfList):
             "        item = queue.popleft()\n        if item:\n            queue.append(item - 1)\n",
         ),
         Example(
-            "def f(items):\n    todo = [items]\n    while todo:\n        yield todo.pop(0)\n    return todo[:]\n",
+            "def f(items):\n    todo = list(items)\n    while todo:\n        yield todo.pop(0)\n    return todo[:]\n",
             None,
         ),
         Example("def f(todo: list[int]):\n    while todo:\n        print(todo.pop(0))\n", None),
@@ -1122,6 +1132,7 @@ class ListInsertFront(_FrontOfList):
     """
 
     code = "PFL304"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\binsert\b")
     name = "list-insert-front"
     message = "`list.insert(0, v)` is O(n): use `collections.deque` and `appendleft(v)`"
@@ -1176,6 +1187,7 @@ class SortAfterInsert(_ContainerRule):
     """
 
     code = "PFL305"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bsort\b", r"\bappend\b")
     name = "sort-after-insert"
     message = "appending then sorting in a loop: use `bisect.insort(xs, v)` on the sorted list"
@@ -1248,7 +1260,8 @@ class SortAfterInsert(_ContainerRule):
                     Edit(sort_line, replace=lambda _n: cst.RemoveFromParent()),
                     imports=("bisect",),
                 )
-            self.report(sort, fix=fix)
+            name = receiver.value if isinstance(receiver, cst.Name) else None
+            self.report(sort, fix=fix, fixed_size=fixed_size(self.ctx, self._function(), name, self.ctx.loops()))
 
 
 def _insort(call: cst.CSTNode) -> cst.CSTNode:
@@ -1357,6 +1370,7 @@ class ManualCounter(_ContainerRule):
     """
 
     code = "PFL306"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\+=|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
@@ -1565,6 +1579,7 @@ class ManualDefaultdict(_ContainerRule):
     """
 
     code = "PFL307"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\bnot\b", r"\bin\b")
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"

@@ -12,7 +12,7 @@ from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.scope import Binding
 from perflint.hints import GAP, LOOP, Region, aliased
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import ValueVisitor, Visitor, visit
 
@@ -106,6 +106,7 @@ class AwaitInLoop(Rule):
     """
 
     code = "PFL702"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\bawait\b")
 
     @classmethod
@@ -205,6 +206,7 @@ class BlockingCallInAsync(Rule):
     """
 
     code = "PFL703"
+    impact = Impact.ALGORITHMIC
     hints = (r"\basync\b",)
 
     @classmethod
@@ -324,6 +326,7 @@ class WriteInLoop(Rule):
     """
 
     code = "PFL704"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\bwrite\b")
     file_hints = (r"\bBytesIO\b",)
 

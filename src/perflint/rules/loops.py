@@ -13,17 +13,17 @@ import functools
 import keyword
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
-from perflint import rewrite
+from perflint import rewrite, speedups
 from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.analysis.shapes import dotted, target_names
 from perflint.hints import GAP, LOOP, Region, in_a_function, names_of
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import children
 
@@ -144,12 +144,17 @@ def _repeats(facts: ScopeFacts, loops: Sequence[cst.CSTNode]) -> bool:
     return False
 
 
-def _worth_hoisting(ctx: FileContext, facts: ScopeFacts, loops: Sequence[cst.CSTNode], io: Dict[int, bool]) -> bool:
+def _worth_hoisting(
+    ctx: FileContext, facts: ScopeFacts, loops: Sequence[cst.CSTNode], io: Dict[int, bool], rule: Type[Rule], case: str
+) -> bool:
     """Whether a lookup at the current node, inside `loops` (innermost first), is hot
     and a local would be measurably faster: not when the loop does I/O (`io` caches that
-    per loop), nor before 3.12 in a comprehension, which is a function of its own where
-    a hoisted local becomes a closure cell and the gain is gone."""
-    if ctx.target < (3, 12) and any(isinstance(lp, COMPREHENSION_TYPES) for lp in loops):
+    per loop), nor in a comprehension where the `case` of the rule's pair that times one
+    shows no gain on the target. Before 3.12 a comprehension is a function of its own,
+    where the hoisted local becomes a closure cell; whether that still pays differs from
+    one CPython to the next, so the measurement decides."""
+    comprehension = any(isinstance(lp, COMPREHENSION_TYPES) for lp in loops)
+    if comprehension and not speedups.pays(rule, case, ctx.target):
         return False
     if not (_is_hot(ctx.ancestors, loops[0]) and _repeats(facts, loops)):
         return False
@@ -421,9 +426,11 @@ class ModuleAttributeInLoop(Rule):
     loop also calls functions of the program or methods of `self`, or visibly does I/O
     or system calls (`open`, `print`, `.write()`, `os.stat`, `shutil`, ...). Calls
     in `except` clauses, `raise` statements or blocks that leave the loop are not hot and
-    are not reported. Before Python 3.12 a comprehension runs as a function of its own,
-    where the hoisted local becomes a closure cell and the gain is gone, so lookups in
-    comprehensions are reported only for targets 3.12 and later.
+    are not reported. A comprehension runs as a function of its own before Python 3.12,
+    where the hoisted local becomes a closure cell; what hoisting gains there differs from
+    one CPython to the next, so the timing pair has a comprehension case, and lookups in
+    comprehensions are reported only for targets on which that case measured at least
+    1.1x (`perflint explain PFL101 --target-version py3X` shows it).
 
     The fix is unsafe: the attribute is read once before the loop, so a module attribute
     replaced while the loop runs (monkeypatching) is not seen, and a missing attribute
@@ -432,6 +439,7 @@ class ModuleAttributeInLoop(Rule):
     """
 
     code = "PFL101"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
 
     @classmethod
@@ -526,7 +534,14 @@ class ModuleAttributeInLoop(Rule):
         setup="import math\nxs = [float(i) for i in range(N)]",
         before="def run():\n    total = 0.0\n    for x in xs:\n        total += math.sqrt(x)\n    return total",
         after="def run():\n    total = 0.0\n    sqrt = math.sqrt\n    for x in xs:\n        total += sqrt(x)\n    return total",
-        note="about 1.1-1.15x on 3.11, which specializes global and module attribute lookups",
+        variants=(
+            Case(
+                "comprehension",
+                before="def run():\n    return [math.sqrt(x) for x in xs]",
+                after="def run():\n    sqrt = math.sqrt\n    return [sqrt(x) for x in xs]",
+            ),
+        ),
+        note="3.11 and later specialize global and module attribute lookups; the second case is a comprehension",
     )
 
     def __init__(self, ctx: FileContext, findings: list) -> None:
@@ -579,7 +594,7 @@ class ModuleAttributeInLoop(Rule):
         record.lookups.append(
             _Lookup(
                 ".".join(parts), parts[0], node, loop, _anchor(ancestors, loop),
-                _worth_hoisting(self.ctx, facts, loops, self._io), tuple(ancestors),
+                _worth_hoisting(self.ctx, facts, loops, self._io, type(self), "comprehension"), tuple(ancestors),
             )
         )
 
@@ -677,7 +692,8 @@ class GlobalNameInLoop(Rule):
     probe, cached by CPython 3.11+ but still slower than a local) on every pass; binding it
     to a local before the loop makes each read a fast-local load. The gain is small on
     3.11+ (about 1.05-1.1x on a loop that does little else, measured 3.11), so the rule is
-    opt-in.
+    opt-in. Its timing pair is a comprehension, and lookups in comprehensions are reported
+    only for targets on which it measured at least 1.1x (see PFL101).
 
     Only plain variables are reported (not builtins, functions, classes or imports), and
     not names any function rebinds with `global`. The fix is unsafe: the value is read
@@ -686,6 +702,7 @@ class GlobalNameInLoop(Rule):
     """
 
     code = "PFL102"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
     name = "global-name-in-loop"
     message = "module-level variable looked up on every pass: bind it to a local before the loop"
@@ -741,7 +758,7 @@ class GlobalNameInLoop(Rule):
         loop = _outermost_free(facts, name, loops)
         key = (name, id(loop))
         ancestors = self.ctx.ancestors
-        if loop is None or key in self._reported or not _worth_hoisting(self.ctx, facts, loops, self._io):
+        if loop is None or key in self._reported or not _worth_hoisting(self.ctx, facts, loops, self._io, type(self), ""):
             return
         self._reported.add(key)
         anchor = _anchor(ancestors, loop)
@@ -785,6 +802,7 @@ class TryExceptInLoop(Rule):
     """
 
     code = "PFL103"
+    impact = Impact.CONSTANT
     hints = (LOOP, r"\btry\b")
     name = "try-except-in-loop"
     message = "`try` entered on every pass: wrap the loop in it (the handlers end the loop anyway)"
@@ -858,6 +876,7 @@ class UnnecessaryListCast(Rule):
     """
 
     code = "PFL104"
+    impact = Impact.CONSTANT
     hints = (r"\b(?:list|tuple)\b",)
 
     @classmethod
@@ -953,6 +972,7 @@ class DictItemsUnused(Rule):
     """
 
     code = "PFL105"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\bitems\b")
 
     @classmethod
@@ -1073,6 +1093,7 @@ class RangeLenIndex(Rule):
     """
 
     code = "PFL106"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\brange\b", r"\blen\b")
 
     @classmethod
@@ -1182,6 +1203,7 @@ class ReadlinesInFor(Rule):
     """
 
     code = "PFL107"
+    impact = Impact.CONSTANT
     hints = (r"\bfor\b", r"\breadlines\b")
 
     @classmethod

@@ -11,7 +11,7 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import FUNCTION_TYPES
 from perflint.hints import GAP, LOOP, Region, aliased, in_a_function
-from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
+from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 
 # Module function -> how many positional arguments it may have for the method call to
@@ -63,6 +63,7 @@ class RegexInLoop(Rule):
     """
 
     code = "PFL701"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
     file_hints = (r"\bre\b",)
 

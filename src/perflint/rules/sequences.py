@@ -12,10 +12,11 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.analysis.growth import fixed_iterable, fixed_iterations, fixed_rebinding, fixed_size
 from perflint.analysis.scope import Use
 from perflint.analysis.shapes import contains, is_name
 from perflint.hints import BLANK, LOOP, Region
-from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
+from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -193,6 +194,12 @@ def _self_rebinding(follows: str) -> str:
 # -- helpers shared by the rules of this module ------------------------------------------
 
 
+def _sorts_fixed(rule: Rule, node: cst.Subscript) -> bool:
+    """Whether `sorted(x)[...]` sorts a fixed number of items."""
+    call = cast(cst.Call, node.value)
+    return bool(call.args) and fixed_iterable(rule.ctx, call.args[0].value)
+
+
 def _is_builtin(ctx: FileContext, *names: str) -> bool:
     """No scope visible from the current node binds any of `names`."""
     return all(ctx.bindings(name)[0] is None for name in names)
@@ -355,6 +362,7 @@ class SortedForMinMax(Rule):
     """
 
     code = "PFL308"
+    impact = Impact.ALGORITHMIC
     hints = (r"\bsorted\b",)
 
     @classmethod
@@ -420,7 +428,7 @@ class SortedForMinMax(Rule):
         setup="import random\nrng = random.Random(0)\ndata = [rng.random() for _ in range(N)]",
         before="def run():\n    return sorted(data)[0]",
         after="def run():\n    return min(data)",
-        variants=(("presorted", "data = [i / N for i in range(N)]"),),
+        variants=(Case("presorted", setup="data = [i / N for i in range(N)]"),),
         note="random floats; on presorted input (the second case) sorted() wins",
     )
 
@@ -447,7 +455,7 @@ class SortedForMinMax(Rule):
             return _call(func, args).with_changes(lpar=sub.lpar, rpar=sub.rpar)
 
         fix = _replacement(self, node, build) if _is_builtin(self.ctx, func) else None
-        self.report(node, f"use `{func}()` instead of sorting to take one element", fix)
+        self.report(node, f"use `{func}()` instead of sorting to take one element", fix, fixed_size=_sorts_fixed(self, node))
 
     def _report_heapq(
         self, node: cst.Subscript, kind: str, k: int, key: cst.Arg | None, reverse: bool
@@ -468,7 +476,7 @@ class SortedForMinMax(Rule):
 
         fixable = (kind == "head" or _simple_key(key)) and _module_usable(self.ctx, "heapq")
         fix = _replacement(self, node, build, imports=("heapq",)) if fixable else None
-        self.report(node, f"use `{func}()` instead of sorting to take {k} elements", fix)
+        self.report(node, f"use `{func}()` instead of sorting to take {k} elements", fix, fixed_size=_sorts_fixed(self, node))
 
 
 def _sorted_parts(call: cst.Call) -> tuple[cst.Arg | None, bool] | None:
@@ -526,6 +534,7 @@ class ManualPriorityQueue(Rule):
     """
 
     code = "PFL309"
+    impact = Impact.ALGORITHMIC
     hints = (r"\bwhile\b",)
 
     @classmethod
@@ -603,8 +612,14 @@ class ManualPriorityQueue(Rule):
         else:
             found = any(_is_min_of(s, removed, func.value) for s in statements)
             found = found and _is_builtin(self.ctx, "min", "max")  # the builtins, not local helpers
-        if found:
-            self.report(node)
+        if not found:
+            return
+        loop = self.ctx.loops()[0]
+        function = self.ctx.function()
+        name = func.value.value if isinstance(func.value, cst.Name) else None
+        if name is not None and function is not None and self.ctx.facts(function).bindings_in(name, loop):
+            return  # rebuilt every turn: there is no lasting queue for a heap to keep
+        self.report(node, fixed_size=fixed_size(self.ctx, function, name, [loop]))
 
     def _while_body(self, before_current: bool) -> Sequence[cst.CSTNode] | None:
         """The top-level statements of the `while` body around the current node (those
@@ -738,6 +753,7 @@ class InDictKeys(Rule):
     """
 
     code = "PFL310"
+    impact = Impact.CONSTANT
     hints = (r"\bkeys\b",)
 
     @classmethod
@@ -891,6 +907,7 @@ class FirstElementCopy(Rule):
     """
 
     code = "PFL311"
+    impact = Impact.ALGORITHMIC
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
@@ -961,7 +978,8 @@ class FirstElementCopy(Rule):
         else:
             return
         fixable = self._stop_iteration_is_plain() and _is_builtin(self.ctx, "next", "iter")
-        self.report(node, fix=_replacement(self, node, build) if fixable else None)
+        fixed = fixed_iterable(self.ctx, source) if source is not None else fixed_iterations(self.ctx, value)
+        self.report(node, fix=_replacement(self, node, build) if fixable else None, fixed_size=fixed)
 
     def _stop_iteration_is_plain(self) -> bool:
         """Whether StopIteration raised here reaches the caller as an ordinary error."""
@@ -1020,6 +1038,7 @@ class QuadraticListSum(Rule):
     """
 
     code = "PFL312"
+    impact = Impact.ALGORITHMIC
     hints = (r"\bsum\b",)
 
     @classmethod
@@ -1042,6 +1061,7 @@ class QuadraticListSum(Rule):
         Example(
             "import itertools\nflat = sum([a, b], start=[])\n",
             "import itertools\nflat = list(itertools.chain.from_iterable([a, b]))\n",
+            Bound.RUNS_ONCE,
         ),
         Example("def f(rows, itertools):\n    return sum(rows, [])\n", None),
     )
@@ -1077,28 +1097,11 @@ class QuadraticListSum(Rule):
             return _call("list", [cst.Arg(chain)]).with_changes(lpar=call.lpar, rpar=call.rpar)
 
         fixable = _is_builtin(self.ctx, "list") and _module_usable(self.ctx, "itertools")
-        self.report(node, fix=_replacement(self, node, build, imports=("itertools",)) if fixable else None)
+        fix = _replacement(self, node, build, imports=("itertools",)) if fixable else None
+        self.report(node, fix=fix, fixed_size=fixed_iterable(self.ctx, positional[0].value))
 
 
 # -- PFL313 and PFL314: loops that copy a whole sequence on every turn --------------------
-
-
-def _leaves_loop_after(ctx: FileContext) -> bool:
-    """Whether the statement being visited is followed in its block by `break`, `return`
-    or `raise`: then it runs once per loop, not once per turn."""
-    line = ctx.parent()
-    if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        return False
-    current = ctx.ancestors[-1]
-    following: list[cst.BaseSmallStatement] = list(line.body)
-    following = following[next(i for i, s in enumerate(following) if s is current) + 1 :]
-    block = ctx.parent(2)
-    if isinstance(line, cst.SimpleStatementLine) and isinstance(block, cst.IndentedBlock):
-        index = next(i for i, s in enumerate(block.body) if s is line)
-        for statement in block.body[index + 1 :]:
-            if isinstance(statement, cst.SimpleStatementLine):
-                following.extend(statement.body)
-    return any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in following)
 
 
 def _self_assignment(node: cst.Assign) -> str | None:
@@ -1164,6 +1167,7 @@ class ListConcatInLoop(Rule):
     """
 
     code = "PFL313"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"=\s*\(?\s*\w+\s*\+")  # `acc = acc + ...`
 
     @classmethod
@@ -1243,14 +1247,17 @@ class ListConcatInLoop(Rule):
         name = _self_assignment(node)
         if name is None or not _is_concat(name, node.value):
             return
-        if not self.ctx.in_function_loop() or _leaves_loop_after(self.ctx):
+        if not self.ctx.in_function_loop() or self.ctx.leaves_loop_after():
             return
         scope = _bound_only_to(self.ctx, name, lambda v: _is_list_value(self.ctx, v) or _is_concat(name, v))
         if scope is None:
             return
         loops = self.ctx.loops()
-        private = all(_keeps_list_private(u, loops) for u in self.ctx.facts(scope).uses.get(name, ()))
-        self.report(node, fix=_replacement(self, node, _in_place_concat) if private else None)
+        facts = self.ctx.facts(scope)
+        private = all(_keeps_list_private(u, loops) for u in facts.uses.get(name, ()))
+        fixed = fixed_rebinding(self.ctx, scope, name, loops, lambda b: b.value is not None and _is_concat(name, b.value))
+        fix = _replacement(self, node, _in_place_concat) if private else None
+        self.report(node, fix=fix, fixed_size=fixed)
 
 
 def _is_concat_of(name: str, value: Optional[ast.expr]) -> bool:
@@ -1308,6 +1315,7 @@ class SliceShiftInLoop(Rule):
     """
 
     code = "PFL314"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"=\s*\w+\s*\[")  # `xs = xs[...]`
 
     @classmethod
@@ -1394,7 +1402,7 @@ class SliceShiftInLoop(Rule):
         name = _self_assignment(node)
         if name is None or not _is_shift(name, node.value):
             return
-        if not self.ctx.in_function_loop() or _leaves_loop_after(self.ctx):
+        if not self.ctx.in_function_loop() or self.ctx.leaves_loop_after():
             return
         loop = self.ctx.loops()[0]
         scope, bindings = self.ctx.bindings(name)
@@ -1406,7 +1414,10 @@ class SliceShiftInLoop(Rule):
             return
         if not values and not any(u.method() in _SEQUENCE_METHODS for u in self.ctx.facts(scope).uses.get(name, ())):
             return  # a parameter (or loop target) of unknown type: may be a memoryview
-        self.report(node)
+        small = bool(values) and all(fixed_iterable(self.ctx, value) for value in values)
+        fresh = {id(b) for b in others}
+        shifts = fixed_rebinding(self.ctx, scope, name, self.ctx.loops(), lambda b: id(b) not in fresh)
+        self.report(node, fixed_size=small or shifts)
 
 
 # Methods of str, bytes or list that memoryview and NumPy arrays lack.

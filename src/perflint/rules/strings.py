@@ -23,9 +23,10 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext
+from perflint.analysis.growth import fixed_accumulation
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.hints import LOOP, Region
-from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix
+from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
 
@@ -863,8 +864,11 @@ class _AccumulatorRule(Rule):
         found = self._targets.find(node)
         if found is None or found.kind != kind:
             return None
-        loop = found.start.loop if found.start is not None else self.ctx.loops()[-1]
-        return found if self.first(loop, found.target) else None
+        return found if self.first(self.outermost(found), found.target) else None
+
+    def outermost(self, found: _Shared) -> cst.CSTNode:
+        """The loop whose passes the shared accumulator lives through."""
+        return found.start.loop if found.start is not None else self.ctx.loops()[-1]
 
 
 @register
@@ -889,6 +893,7 @@ class QuadraticStrConcat(_AccumulatorRule):
     """
 
     code = "PFL201"
+    impact = Impact.ALGORITHMIC
     name = "quadratic-str-concat"
     message = (
         "`+=` on a str attribute, item or global copies the whole string each time (quadratic): "
@@ -997,7 +1002,8 @@ class QuadraticStrConcat(_AccumulatorRule):
     def check(self, node: cst.BaseSmallStatement) -> None:
         found = self.shared(node, "str")
         if found is not None:
-            self.report(node, fix=_shared_fix(self, self.ctx, found))
+            fixed = fixed_accumulation(self.ctx, self.outermost(found))
+            self.report(node, fix=_shared_fix(self, self.ctx, found), fixed_size=fixed)
 
 
 @register
@@ -1021,6 +1027,7 @@ class StrConcatInLoop(_AccumulatorRule):
     hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a str literal
     reads_class = False  # a local of the function
     code = "PFL202"
+    impact = Impact.CONSTANT
     name = "str-concat-in-loop"
     message = "str built with `+=` in a loop: append the parts to a list and `\"\".join` it after the loop"
     fix = Applicability.UNSAFE
@@ -1139,6 +1146,7 @@ class BytesConcatInLoop(_AccumulatorRule):
 
     hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a bytes literal
     code = "PFL203"
+    impact = Impact.ALGORITHMIC
     name = "bytes-concat-in-loop"
     message = "bytes built with `+=` in a loop is copied each time (quadratic): accumulate in a `bytearray`"
     fix = Applicability.UNSAFE
@@ -1222,8 +1230,9 @@ class BytesConcatInLoop(_AccumulatorRule):
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)
         if local is None:
-            if self.shared(node, "bytes") is not None:
-                self.report(node)
+            found = self.shared(node, "bytes")
+            if found is not None:
+                self.report(node, fixed_size=fixed_accumulation(self.ctx, self.outermost(found)))
             return
         if local.kind != "bytes" or not self.first(local.start.loop, local.target):
             return
@@ -1232,7 +1241,8 @@ class BytesConcatInLoop(_AccumulatorRule):
             and not local.closure
             and _exits_unobserved(self.ctx, local.start.loop, local.names)
         )
-        self.report(node, fix=_bytearray_fix(self, self.ctx, local) if fixable else None)
+        fixed = fixed_accumulation(self.ctx, local.start.loop)
+        self.report(node, fix=_bytearray_fix(self, self.ctx, local) if fixable else None, fixed_size=fixed)
 
 
 def _is_len_call(ctx: FileContext, use: Use) -> bool:
@@ -1303,6 +1313,7 @@ class JoinGenerator(Rule):
     """
 
     code = "PFL204"
+    impact = Impact.CONSTANT
     hints = (r"\bjoin\b", r"\bfor\b")
     name = "join-generator"
     message = "pass a list comprehension to `join`, not a generator expression"
@@ -1321,10 +1332,12 @@ class JoinGenerator(Rule):
             "    [str(x)  # each value\n"
             "    for x in values]\n"
             ")\n",
+            Bound.RUNS_ONCE,
         ),
         Example(
             "data = b\"\".join((chunk for chunk in chunks))\n",
             "data = b\"\".join([chunk for chunk in chunks])\n",
+            Bound.RUNS_ONCE,
         ),
     )
     good = (

@@ -19,9 +19,10 @@ import libcst as cst
 
 from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
+from perflint.analysis.growth import fixed_iterations, fixed_rebinding
 from perflint.analysis.scope import Binding
 from perflint.hints import GAP, LOOP, Region, in_a_function
-from perflint.model import Applicability, Bench, Edit, Example
+from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rule import Rule, register
 
 ARRAY = "array"
@@ -628,6 +629,7 @@ class ElementwiseLoopOverArray(Rule):
     """
 
     code = "PFL601"
+    impact = Impact.CONSTANT
     hints = (LOOP,)
     file_hints = (r"\b(?:numpy|pandas)\b",)
     name = "elementwise-loop-over-array"
@@ -714,7 +716,7 @@ class ElementwiseLoopOverArray(Rule):
             return
         checker = _iteration(self.ctx, node.target, node.iter)
         if checker is not None and isinstance(node.body, cst.IndentedBlock) and checker.body(node.body.body):
-            self.report(node)
+            self.report(node, fixed_size=fixed_iterations(self.ctx, node))
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
         self._comprehension(node)
@@ -736,7 +738,7 @@ class ElementwiseLoopOverArray(Rule):
         if elt_is_element and not loop.ifs:
             return  # a plain copy (`list(arr)`), not arithmetic
         if all(checker.expr(test.test) for test in loop.ifs) and checker.expr(node.elt) and checker.touched:
-            self.report(node)
+            self.report(node, fixed_size=fixed_iterations(self.ctx, node))
 
 
 # -- PFL602 / PFL604 ----------------------------------------------------------------------
@@ -807,6 +809,7 @@ class ArrayAppendInLoop(Rule):
     """
 
     code = "PFL602"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP,)
     file_hints = (r"\bnumpy\b",)
     name = "array-append-in-loop"
@@ -872,7 +875,7 @@ class ArrayAppendInLoop(Rule):
         if not qualified.startswith("numpy.") or qualified[len("numpy."):] not in _ACCUMULATORS:
             return
         if self.ctx.in_function_loop() and not _reset_in_loop(self.ctx, name, node):
-            self.report(node)
+            self.report(node, fixed_size=_fixed_growth(self.ctx, name))
 
 
 @register
@@ -886,6 +889,7 @@ class DataframeIterrows(Rule):
     """
 
     code = "PFL603"
+    impact = Impact.CONSTANT
     hints = (r"\b(?:iterrows|apply)\b",)
     file_hints = (r"\bpandas\b",)
     name = "dataframe-iterrows"
@@ -951,6 +955,7 @@ class DataframeConcatInLoop(Rule):
     """
 
     code = "PFL604"
+    impact = Impact.ALGORITHMIC
     hints = (LOOP, r"\b(?:concat|append)\b")
     file_hints = (r"\bpandas\b",)
     name = "dataframe-concat-in-loop"
@@ -996,7 +1001,22 @@ class DataframeConcatInLoop(Rule):
         elif self.ctx.callee_name(call.func) != "pandas.concat":  # type: ignore[arg-type]
             return
         if self.ctx.in_function_loop() and not _reset_in_loop(self.ctx, name, node):
-            self.report(node)
+            self.report(node, fixed_size=_fixed_growth(self.ctx, name))
+
+
+def _fixed_growth(ctx: FileContext, name: str) -> bool:
+    """Whether the array or frame `name`, grown by a call per step, grows a fixed number
+    of times (the loops that carry it over run a fixed number of times)."""
+    scope = ctx.function()
+    if scope is None:
+        return False
+    return fixed_rebinding(ctx, scope, name, ctx.loops(), lambda b: _grows_itself(b, name))
+
+
+def _grows_itself(binding: Binding, name: str) -> bool:
+    statement = binding.statement
+    found = _growth_target(statement) if isinstance(statement, cst.Assign) else None
+    return found is not None and found[0] == name
 
 
 # -- PFL605 -------------------------------------------------------------------------------
@@ -1042,6 +1062,7 @@ class BuiltinReductionOnArray(Rule):
     """
 
     code = "PFL605"
+    impact = Impact.CONSTANT
     hints = (r"\b(?:sum|min|max|any|all)\b",)
     file_hints = (r"\b(?:numpy|pandas)\b",)
     name = "builtin-reduction-on-array"
