@@ -194,3 +194,17 @@ def test_a_hoisted_alias_is_bound_once_for_the_loops_after_it(tmp_path: Path) ->
         "    for path in env:\n        yield join(path, name)\n    if not framework:\n        for path in name:\n"
         "            yield join(path, name)\n"
     )
+
+
+def test_a_one_line_elif_a_fix_makes_too_long_is_split_as_black_splits_it(tmp_path: Path) -> None:
+    """The `elif` counts (libcst prints the node as `if`), and `elif x: y` becomes two lines."""
+    source = (
+        "tabsize = 8\n\n\ndef columns(line):\n    column = 0\n    for char in line:\n        if char == ' ':\n"
+        "            column += 1\n        elif char == '\\t': column = (column // tabsize + 1) * tabsize  # stop\n"
+        "    return column\n"
+    )
+    assert _fixed(tmp_path, source, "--select", "PFL102") == (
+        "tabsize = 8\n\n\ndef columns(line):\n    column = 0\n    tabsize_local = tabsize\n    for char in line:\n"
+        "        if char == ' ':\n            column += 1\n        elif char == '\\t':\n"
+        "            column = (column // tabsize_local + 1) * tabsize_local  # stop\n    return column\n"
+    )

@@ -66,12 +66,15 @@ class _Applier(cst.CSTTransformer):
                     self.pragmas += trailing_pragmas(edit.node)
         self.indents: List[str] = []  # of the blocks around the node being visited
         self.touched: List[bool] = []  # per statement around it: whether an edit changed it
+        self.elifs: Set[int] = set()  # `if` nodes printed as `elif` (two columns wider)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.IndentedBlock):
             self.indents.append(self.module.default_indent if node.indent is None else node.indent)
         elif isinstance(node, cst.BaseStatement):
             self.touched.append(False)
+            if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
+                self.elifs.add(id(node.orelse))
         return True
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
@@ -117,12 +120,13 @@ class _Applier(cst.CSTTransformer):
         """`statements`, written or changed by an edit, in the file's style."""
         styled: List[cst.CSTNode] = []
         indent = "".join(self.indents)
+        line_length = self.line_length - (2 if id(original) in self.elifs else 0)
         for statement in statements:
             if not isinstance(statement, _STATEMENTS):
                 styled.append(statement)
                 continue
             statement = kept_at_line_end(statement, self.pragmas)
-            styled.extend(fitted(self.module, statement, original, indent, self.line_length))
+            styled.extend(fitted(self.module, statement, original, indent, line_length))
         return styled
 
 

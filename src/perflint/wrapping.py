@@ -46,23 +46,26 @@ def fitted(
     wrapped = _black(module, header, line_length - len(indent.expandtabs(_TAB_WIDTH)))
     if wrapped is None or max(_width(module, s, indent) for s in wrapped) >= width:
         return [statement]
-    if header is not statement:  # put the body (and else) back under the wrapped header
+    if header is not statement:  # put the block (and else) back under the wrapped header
         if len(wrapped) != 1 or type(wrapped[0]) is not type(statement):
             return [statement]
-        wrapped = [wrapped[0].with_changes(body=statement.body, orelse=getattr(statement, "orelse", None))]
+        body = statement.body if isinstance(statement.body, cst.IndentedBlock) else wrapped[0].body
+        wrapped = [wrapped[0].with_changes(body=body, orelse=getattr(statement, "orelse", None))]
     return [wrapped[0].with_changes(leading_lines=statement.leading_lines), *wrapped[1:]]
 
 
 def _header(statement: Statement) -> Optional[Statement]:
-    """The part of `statement` a fix may widen: a simple statement whole, the header of
-    `if`/`while`/`for`/`with` (with a `pass` body); None for anything else."""
+    """The part of `statement` a fix may widen: a simple statement whole, the first line
+    of `if`/`while`/`for`/`with` (its header, with a `pass` block for an indented one;
+    `if x: y` whole, which black splits); None for anything else."""
     if isinstance(statement, cst.SimpleStatementLine):
         return statement
-    if isinstance(statement, (cst.If, cst.While, cst.For)):
-        return statement.with_changes(body=_PASS, orelse=None)
+    if not isinstance(statement, (cst.If, cst.While, cst.For, cst.With)):
+        return None
+    body = _PASS if isinstance(statement.body, cst.IndentedBlock) else statement.body
     if isinstance(statement, cst.With):
-        return statement.with_changes(body=_PASS)
-    return None
+        return statement.with_changes(body=body)
+    return statement.with_changes(body=body, orelse=None)
 
 
 def _width(module: cst.Module, header: Statement, indent: str) -> int:
@@ -71,8 +74,8 @@ def _width(module: cst.Module, header: Statement, indent: str) -> int:
     bare = header.with_changes(leading_lines=())
     node = cst.IndentedBlock([bare], indent=indent) if indent else bare
     lines = module.code_for_node(node).splitlines()
-    if not isinstance(header, cst.SimpleStatementLine):
-        lines = lines[:-1]
+    if not isinstance(header, cst.SimpleStatementLine) and isinstance(getattr(header, "body", None), cst.IndentedBlock):
+        lines = lines[:-1]  # the `pass` block
     return max((len(line.expandtabs(_TAB_WIDTH)) for line in lines), default=0)
 
 
