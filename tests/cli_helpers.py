@@ -26,6 +26,27 @@ SLOW = '''def first_seen(words):
 FAST = SLOW.replace("seen.keys()", "seen")
 
 
+# An unsafe fix that adds an import: its json edits touch three places.
+QUEUE = '''def drain(items):
+    queue = list(items)
+    while queue:
+        item = queue.pop(0)
+        if item:
+            queue.append(item - 1)
+'''
+
+
+def apply_edits(text: str, edits: list) -> str:
+    """Apply json edits (1-based lines and columns) from the last to the first."""
+    lines = text.splitlines(keepends=True) + [""]
+    offsets = [sum(len(line) for line in lines[:index]) for index in range(len(lines))]
+    for edit in sorted(edits, key=lambda e: (e["line"], e["column"]), reverse=True):
+        start = offsets[edit["line"] - 1] + edit["column"] - 1
+        end = offsets[edit["end_line"] - 1] + edit["end_column"] - 1
+        text = text[:start] + edit["content"] + text[end:]
+    return text
+
+
 def perflint(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     """Run the `perflint` command in this process with its own stdin, stdout, stderr and cwd.
 

@@ -5,17 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import FAST, SLOW, perflint, write
+from cli_helpers import FAST, QUEUE, SLOW, perflint, write
 
 from perflint.config import oldest_python
-
-QUEUE = '''def drain(items):
-    queue = list(items)
-    while queue:
-        item = queue.pop(0)
-        if item:
-            queue.append(item - 1)
-'''
 
 
 def _project(root: Path, table: str) -> None:
@@ -160,7 +152,7 @@ def test_memoization_fix_uses_what_the_target_has(
     assert f"memoize it with `{decorator}`" in check.stdout
     fixed = perflint("--select", "PFL501", "--fix", "--unsafe-fixes", *options, "fib.py", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert path.read_text(encoding="utf-8") == f"import functools\n\n{decorator}\n{FIB}"
+    assert path.read_text(encoding="utf-8") == f"import functools\n\n\n{decorator}\n{FIB}"
 
 
 def test_fast_code_passes_with_a_config(tmp_path: Path) -> None:

@@ -6,17 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_helpers import SLOW, perflint, write
+from cli_helpers import QUEUE, SLOW, perflint, write
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-QUEUE = '''def drain(items):
-    queue = list(items)
-    while queue:
-        item = queue.pop(0)
-        if item:
-            queue.append(item - 1)
-'''
 GLOBAL = '''LIMIT = 10
 
 

@@ -7,30 +7,9 @@ import re
 from pathlib import Path
 
 import jsonschema
-from cli_helpers import FAST, SLOW, perflint, write
+from cli_helpers import FAST, QUEUE, SLOW, apply_edits, perflint, write
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
-# An unsafe fix that adds an import: its json edits touch three places.
-QUEUE = '''def drain(items):
-    queue = list(items)
-    while queue:
-        item = queue.pop(0)
-        if item:
-            queue.append(item - 1)
-'''
-
-
-def _apply(text: str, edits: list) -> str:
-    """Apply json edits (1-based lines and columns) from the last to the first."""
-    lines = text.splitlines(keepends=True) + [""]
-    offsets = [sum(len(line) for line in lines[:index]) for index in range(len(lines))]
-    for edit in sorted(edits, key=lambda e: (e["line"], e["column"]), reverse=True):
-        start = offsets[edit["line"] - 1] + edit["column"] - 1
-        end = offsets[edit["end_line"] - 1] + edit["end_column"] - 1
-        text = text[:start] + edit["content"] + text[end:]
-    return text
-
-
 def test_json_lists_findings_with_their_fix_edits(tmp_path: Path) -> None:
     write(tmp_path / "slow.py", SLOW)
     result = perflint("--select", "PFL310", "--output-format", "json", "slow.py", cwd=tmp_path)
@@ -44,7 +23,7 @@ def test_json_lists_findings_with_their_fix_edits(tmp_path: Path) -> None:
     }
     assert finding["fix"]["applicability"] == "safe"
     assert finding["fix"]["edits"] == [{"line": 4, "column": 24, "end_line": 4, "end_column": 31, "content": ""}]
-    assert _apply(SLOW, finding["fix"]["edits"]) == FAST
+    assert apply_edits(SLOW, finding["fix"]["edits"]) == FAST
 
 
 def test_json_edits_of_an_unsafe_fix_reproduce_the_fix(tmp_path: Path) -> None:
@@ -53,7 +32,7 @@ def test_json_edits_of_an_unsafe_fix_reproduce_the_fix(tmp_path: Path) -> None:
     [finding] = json.loads(result.stdout)
     assert finding["fix"]["applicability"] == "unsafe" and len(finding["fix"]["edits"]) == 3
     perflint("--select", "PFL303", "--fix", "--unsafe-fixes", "queue.py", cwd=tmp_path)
-    assert _apply(QUEUE, finding["fix"]["edits"]) == path.read_text(encoding="utf-8")
+    assert apply_edits(QUEUE, finding["fix"]["edits"]) == path.read_text(encoding="utf-8")
 
 
 def test_json_fix_is_null_when_nothing_can_be_applied(tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def check(
     policy = Policy() if profile is not None else default_policy(target, _explicit(config))
     settings = Settings(
         rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-        describe_fixes=output_format == "json", policy=policy,
+        describe_fixes=output_format == "json", policy=policy, line_length=config.line_length,
     )
     report = _Report(output_format, statistics, quiet, rules)
     report.profile = profile

@@ -4,6 +4,9 @@ The file is the nearest `pyproject.toml` with a `[tool.perflint]` table, walking
 the current directory (or the one `--config` names); patterns in it are relative to its
 directory. Every value is checked when the file is read, so a typo is one line naming it
 (`ConfigError`) instead of a setting silently ignored. Keys follow Ruff's spelling.
+
+The line length fixed code keeps to is the project's own, from the same file:
+`[tool.ruff] line-length`, else `[tool.black] line-length`, else 88.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pathspec
 
 from perflint.catalog import RULES, RuleInfo, Target
 from perflint.discovery import SKIPPED_DIRS, Ignore
+from perflint.model import DEFAULT_LINE_LENGTH
 from perflint.selection import TARGET_VERSIONS, R, UnknownSelector, matching, parse_target, select, supported
 
 if sys.version_info >= (3, 11):
@@ -32,6 +36,8 @@ FILENAME = "pyproject.toml"
 _LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (*_LISTS, "per-file-ignores", "target-version", "unsafe-fixes")
 _LOWER_BOUND = re.compile(r"^\s*(?:>=|~=|==|>)\s*(\d+)(?:\.(\d+))?")
+_FORMATTERS = ("ruff", "black")  # whose line-length the project's code follows, first found
+_MAX_LINE_LENGTH = 320  # Ruff's limit
 
 
 class ConfigError(ValueError):
@@ -53,6 +59,7 @@ class Config:
     target_version: str | None = None
     unsafe_fixes: bool = False
     requires_python: Target | None = field(default=None, compare=False)
+    line_length: int = DEFAULT_LINE_LENGTH
 
     def target(self, running: Target) -> Target:
         """`target-version`, else the oldest Python `requires-python` allows, else `running`."""
@@ -147,10 +154,27 @@ def load(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: [tool.perflint] must be a table")
     project = data.get("project", {})
     requires = project.get("requires-python") if isinstance(project, Mapping) else None
+    base = Config(root=path.parent, path=path, requires_python=oldest_python(requires))
+    base = replace(base, line_length=_line_length(path, data.get("tool", {})))
     try:
-        return _parse(table, Config(root=path.parent, path=path, requires_python=oldest_python(requires)))
+        return _parse(table, base)
     except ConfigError as error:
         raise ConfigError(f"{path}: [tool.perflint] {error}") from None
+
+
+def _line_length(path: Path, tools: Any) -> int:
+    """The first `line-length` of `[tool.ruff]`, `[tool.black]`, else the default."""
+    for tool in _FORMATTERS:
+        table = tools.get(tool) if isinstance(tools, Mapping) else None
+        if isinstance(table, Mapping) and "line-length" in table:
+            value = table["line-length"]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_LINE_LENGTH:
+                raise ConfigError(
+                    f"{path}: [tool.{tool}] line-length: expected a whole number from 1 to {_MAX_LINE_LENGTH}, "
+                    f"got {value!r}"
+                )
+            return value
+    return DEFAULT_LINE_LENGTH
 
 
 def _read(path: Path) -> dict[str, Any]:

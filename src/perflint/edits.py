@@ -15,7 +15,7 @@ from os.path import commonprefix
 import libcst as cst
 
 from perflint.fixes import apply_fixes
-from perflint.model import Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Fix
 from perflint.noqa import lines
 
 
@@ -33,10 +33,11 @@ class TextEdit:
     content: str
 
 
-def text_edits(module: cst.Module, fix: Fix) -> list[TextEdit]:
-    """The edits that turn `module`'s text into the text with `fix` alone applied."""
+def text_edits(module: cst.Module, fix: Fix, line_length: int = DEFAULT_LINE_LENGTH) -> list[TextEdit]:
+    """The edits that turn `module`'s text into the text with `fix` alone applied (as
+    `--fix` applies it: the same import placement and wrapping)."""
     old = lines(module.code)
-    new = lines(apply_fixes(module, [fix]).code)
+    new = lines(apply_fixes(module, [fix], line_length).code)
     found = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -18,7 +18,7 @@ from perflint import noqa
 from perflint.analysis.context import FileContext
 from perflint.fixes import apply_fixes, non_overlapping
 from perflint.locate import Locator
-from perflint.model import Applicability, Diagnostic, Finding, Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Applicability, Diagnostic, Finding, Fix
 from perflint.rule import Rule, Target
 from perflint.triage import Anchors, anchors, triage
 from perflint.walk import Callback, walk
@@ -206,13 +206,15 @@ def fix_source(
     unsafe: bool,
     inline_noqa: bool = False,
     reported: Optional[Callable[[Finding], bool]] = None,
+    line_length: int = DEFAULT_LINE_LENGTH,
 ) -> FixOutcome:
     """Apply fixes until none is left (or the round limit), then report what remains.
 
     Only the fixes of findings that `reported` accepts are applied (default: all). Each
     round applies a non-overlapping set and checks that the result parses and
     compiles; a set that breaks the code is retried one fix at a time, and a fix that
-    breaks it alone is skipped (its finding stays, without a fix). Raises AnalysisError.
+    breaks it alone is skipped (its finding stays, without a fix). Statements the fixes
+    write are kept within `line_length`. Raises AnalysisError.
     """
     if triage(source, rules).text is None:
         return FixOutcome(source, 0, [], None)
@@ -236,8 +238,8 @@ def fix_source(
             break
         chosen = non_overlapping(fix for _, fix in candidates)
         index_of = {id(fix): i for i, fix in candidates}
-        fixed = _try(module, chosen, must_compile) or (
-            _try(module, chosen[:1], must_compile) if len(chosen) > 1 else None
+        fixed = _try(module, chosen, must_compile, line_length) or (
+            _try(module, chosen[:1], must_compile, line_length) if len(chosen) > 1 else None
         )
         if fixed is None:
             skipped.add(index_of[id(chosen[0])])
@@ -254,9 +256,11 @@ def fix_source(
     return FixOutcome(text, applied, place(remaining, locator, path), module)
 
 
-def _try(module: cst.Module, fixes: Sequence[Fix], must_compile: bool) -> Optional[Tuple[cst.Module, int]]:
+def _try(
+    module: cst.Module, fixes: Sequence[Fix], must_compile: bool, line_length: int
+) -> Optional[Tuple[cst.Module, int]]:
     try:
-        code = apply_fixes(module, fixes).code
+        code = apply_fixes(module, fixes, line_length).code
     except Exception:  # a rule's fix is buggy: keep the code as it was
         return None
     if code == module.code:

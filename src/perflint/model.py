@@ -15,6 +15,10 @@ if TYPE_CHECKING:  # the faces import this module; libcst is imported only to an
     import libcst as cst
 
 
+# The line length fixed code keeps to when the project sets none (black's and Ruff's).
+DEFAULT_LINE_LENGTH = 88
+
+
 class Impact(enum.Enum):
     """How a rule's cost grows with the data (RULES.md, "Impact").
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
-from perflint.model import Diagnostic, FileError, Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix
 from perflint.policy import Policy
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class Settings:
     inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
     describe_fixes: bool = False  # compute each fix's text edits (json output)
     policy: Policy = Policy()  # which findings are reported (the rest are held back)
+    line_length: int = DEFAULT_LINE_LENGTH  # that statements fixes write must fit in
 
 
 @dataclass
@@ -69,6 +70,7 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
                 outcome = engine.fix_source(
                     text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa,
                     lambda finding: settings.policy.reports(finding.code, finding.bounded),
+                    settings.line_length,
                 )
                 result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
                 module, new_text = outcome.module, outcome.source
@@ -80,7 +82,7 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
             else:
                 module, result.diagnostics = engine.check(text, path, rules, settings.target, settings.inline_noqa)
             if settings.describe_fixes and module is not None:
-                result.fix_edits = _edits(module, result.diagnostics)
+                result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error))
     _apply_policy(result, settings.policy)
@@ -114,7 +116,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, List[TextEdit]]:
+def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic], line_length: int) -> Dict[int, List[TextEdit]]:
     """Each fixable diagnostic's edits; a fix that raises (a buggy rule) gets none."""
     from perflint.edits import text_edits
 
@@ -122,7 +124,7 @@ def _edits(module: cst.Module, diagnostics: Sequence[Diagnostic]) -> Dict[int, L
     for index, diagnostic in enumerate(diagnostics):
         if diagnostic.fix is not None and diagnostic.fix_applicability is not None:
             try:
-                found[index] = text_edits(module, diagnostic.fix)
+                found[index] = text_edits(module, diagnostic.fix, line_length)
             except Exception:  # noqa: BLE001, S110 (the finding is still reported)
                 pass
     return found

@@ -94,7 +94,7 @@ def _docstring_stub(node: ast.stmt) -> Optional[Stub]:
         isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str) and node.col_offset == 0
     ):
-        return node.lineno, node.end_lineno or node.lineno, "..."
+        return node.lineno, node.end_lineno or node.lineno, '""'  # still a docstring (imports go below it)
     return None
 
 

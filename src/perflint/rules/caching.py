@@ -391,7 +391,7 @@ class MissingMemoization(Rule):
     bad = (
         Example(
             "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n",
-            "import functools\n\n@functools.cache\ndef fib(n):\n    if n < 2:\n        return n\n"
+            "import functools\n\n\n@functools.cache\ndef fib(n):\n    if n < 2:\n        return n\n"
             "    return fib(n - 1) + fib(n - 2)\n",
         ),
         Example(

@@ -1095,7 +1095,7 @@ class ListPopFront(_FrontOfList):
         Example(
             "def drain(items):\n    queue = list(items)\n    while queue:\n        item = queue.pop(0)\n"
             "        if item:\n            queue.append(item - 1)\n",
-            "import collections\n\n"
+            "import collections\n\n\n"
             "def drain(items):\n    queue = collections.deque(items)\n    while queue:\n"
             "        item = queue.popleft()\n        if item:\n            queue.append(item - 1)\n",
         ),
@@ -1196,13 +1196,13 @@ class SortAfterInsert(_ContainerRule):
         Example(
             "def f(stream):\n    best = []\n    for score in stream:\n        best.append(score)\n"
             "        best.sort()\n    return best\n",
-            "import bisect\n\ndef f(stream):\n    best = []\n    for score in stream:\n"
+            "import bisect\n\n\ndef f(stream):\n    best = []\n    for score in stream:\n"
             "        bisect.insort(best, score)\n    return best\n",
         ),
         Example(
             "def f(self, stream):\n    for item in stream:\n        self.items.append(item)\n"
             "        # keep it ordered\n        self.items.sort()\n",
-            "import bisect\n\ndef f(self, stream):\n    for item in stream:\n"
+            "import bisect\n\n\ndef f(self, stream):\n    for item in stream:\n"
             "        # keep it ordered\n        bisect.insort(self.items, item)\n",
         ),
     )
@@ -1379,12 +1379,12 @@ class ManualCounter(_ContainerRule):
         Example(
             "def f(words):\n    counts = {}\n    for w in words:\n        counts[w] = counts.get(w, 0) + 1\n"
             "    return counts\n",
-            "import collections\n\ndef f(words):\n    counts = collections.Counter(words)\n    return counts\n",
+            "import collections\n\n\ndef f(words):\n    counts = collections.Counter(words)\n    return counts\n",
         ),
         Example(
             "def f(rows):\n    seen = dict()\n    for row in rows:\n        if row.kind in seen:\n"
             "            seen[row.kind] += 1\n        else:\n            seen[row.kind] = 1\n    return seen\n",
-            "import collections\n\ndef f(rows):\n    seen = collections.Counter(row.kind for row in rows)\n"
+            "import collections\n\n\ndef f(rows):\n    seen = collections.Counter(row.kind for row in rows)\n"
             "    return seen\n",
         ),
         Example(
@@ -1395,7 +1395,7 @@ class ManualCounter(_ContainerRule):
         Example(  # annotated, and `+= (1)`
             "def f(words):\n    counts: dict[str, int] = {}\n    for w in words:\n        counts.setdefault(w, 0)\n"
             "        counts[w] += (1)\n    return counts\n",
-            "import collections\n\ndef f(words):\n    counts: dict[str, int] = collections.Counter(words)\n"
+            "import collections\n\n\ndef f(words):\n    counts: dict[str, int] = collections.Counter(words)\n"
             "    return counts\n",
         ),
     )
@@ -1589,7 +1589,7 @@ class ManualDefaultdict(_ContainerRule):
             "def f(pairs):\n    groups = {}\n    for k, v in pairs:\n        # new group\n"
             "        if k not in groups:\n            groups[k] = []\n        groups[k].append(v)\n"
             "    for k, vs in groups.items():\n        print(k, vs)\n",
-            "import collections\n\ndef f(pairs):\n    groups = collections.defaultdict(list)\n"
+            "import collections\n\n\ndef f(pairs):\n    groups = collections.defaultdict(list)\n"
             "    for k, v in pairs:\n        # new group\n        groups[k].append(v)\n"
             "    for k, vs in groups.items():\n        print(k, vs)\n",
         ),

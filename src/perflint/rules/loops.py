@@ -287,9 +287,32 @@ def _rename(node: cst.CSTNode, name: str) -> Edit:
     return Edit(node, replace=functools.partial(_renamed, name))
 
 
-def _hoist_edits(ctx: FileContext, anchor: cst.BaseStatement, local: str, value: str, nodes: Iterable[cst.CSTNode]) -> Tuple[Edit, ...]:
-    """Bind `local = value` before `anchor` and read `local` at every node."""
-    return (rewrite.insert_before(anchor, ctx, f"{local} = {value}"), *(_rename(n, local) for n in nodes))
+def _hoist_edits(ctx: FileContext, hoist: _Hoist) -> Tuple[Edit, ...]:
+    """Bind the local (unless the function does already) and read it at every node."""
+    binding = (rewrite.insert_before(hoist.anchor, ctx, f"{hoist.local} = {hoist.chain}"),) if hoist.binds else ()
+    return (*binding, *(_rename(n, hoist.local) for n in hoist.nodes))
+
+
+def _lines_before(lookup: _Lookup) -> Iterable[cst.BaseStatement]:
+    """The statements that run before the one holding `lookup` every time it runs: the
+    earlier ones of each block around it, up to its function."""
+    path = lookup.ancestors
+    start = max(i for i, node in enumerate(path) if isinstance(node, cst.FunctionDef))
+    for block, child in zip(path[start:], path[start + 1 :]):
+        if isinstance(block, cst.IndentedBlock):
+            for statement in block.body:
+                if statement is child:
+                    break
+                yield statement
+
+
+def _holds(line: cst.CSTNode, small: Optional[cst.CSTNode]) -> bool:
+    return isinstance(line, cst.SimpleStatementLine) and any(s is small for s in line.body)
+
+
+def _bound_first(anchor: cst.CSTNode, lookup: _Lookup) -> bool:
+    """Whether a statement inserted before `anchor` runs before `lookup` every time."""
+    return any(node is anchor for node in lookup.ancestors) or any(s is anchor for s in _lines_before(lookup))
 
 
 def _use_kind(use: Use) -> str:
@@ -365,6 +388,19 @@ class _Lookup:
     loop: cst.CSTNode  # the outermost loop it can be hoisted out of
     anchor: Optional[cst.BaseStatement]
     hot: bool
+    ancestors: Tuple[cst.CSTNode, ...]  # of `node`, from the module down
+
+
+@dataclass
+class _Hoist:
+    """One `local = chain` for the loops of a function that run after it: bound before
+    `anchor` (or already bound there by the function itself, `binds` false)."""
+
+    chain: str
+    local: str
+    anchor: cst.BaseStatement
+    binds: bool
+    nodes: List[cst.CSTNode] = field(default_factory=list)
 
 
 @dataclass
@@ -452,6 +488,18 @@ class ModuleAttributeInLoop(Rule):
         Example(
             "import math\n\ndef f(xs):\n    return [math.floor(x) for x in xs]\n",
             "import math\n\ndef f(xs):\n    floor = math.floor\n    return [floor(x) for x in xs]\n",
+        ),
+        Example(  # one binding serves every later loop
+            "import math\n\ndef f(xs, ys, out):\n    for x in xs:\n        out.append(math.floor(x))\n"
+            "    if ys:\n        for y in ys:\n            out.append(math.floor(y))\n",
+            "import math\n\ndef f(xs, ys, out):\n    floor = math.floor\n    for x in xs:\n        out.append(floor(x))\n"
+            "    if ys:\n        for y in ys:\n            out.append(floor(y))\n",
+        ),
+        Example(  # the function's own binding is reused
+            "import math\n\ndef f(xs, out):\n    log = math.log\n    out.append(log(2))\n    for x in xs:\n"
+            "        out.append(math.log(x))\n",
+            "import math\n\ndef f(xs, out):\n    log = math.log\n    out.append(log(2))\n    for x in xs:\n"
+            "        out.append(log(x))\n",
         ),
         Example(  # no fix: the function probes the module for the attribute
             "import math\n\ndef f(pairs, out):\n    for a, b in pairs:\n        if hasattr(math, 'lcm'):\n            out.append(math.lcm(a, b))\n",
@@ -546,7 +594,7 @@ class ModuleAttributeInLoop(Rule):
         record.lookups.append(
             _Lookup(
                 ".".join(parts), parts[0], node, loop, _anchor(ancestors, loop),
-                _worth_hoisting(self.ctx, facts, loops, self._io, type(self), "comprehension"),
+                _worth_hoisting(self.ctx, facts, loops, self._io, type(self), "comprehension"), tuple(ancestors),
             )
         )
 
@@ -572,6 +620,8 @@ class ModuleAttributeInLoop(Rule):
             groups.setdefault((lookup.chain, id(lookup.loop)), []).append(lookup)
         taken: Optional[Set[str]] = None
         chosen: Dict[str, str] = {}  # chain -> local, within this function
+        hoists: List[_Hoist] = []
+        reported: List[Tuple[_Lookup, Optional[_Hoist]]] = []
         for (chain, _), lookups in groups.items():
             hot = [lk for lk in lookups if lk.hot]
             if not hot or any(chain == a or chain.startswith(a + ".") for a in record.assigned):
@@ -580,15 +630,38 @@ class ModuleAttributeInLoop(Rule):
             probes = self._probes(record.node, first.root)
             if probes == "setattr":
                 continue
-            fix = None
+            hoist = None
             if probes is None and first.anchor is not None:
-                if taken is None:
-                    taken = _taken_names(self.ctx, record.node)
-                local = chosen.get(chain) or _fresh_name(_local_names(chain), taken)
-                taken.add(local)
-                chosen[chain] = local
-                fix = self.make_fix(*_hoist_edits(self.ctx, first.anchor, local, chain, [lk.node for lk in lookups]))
-            self.report(first.node, f"`{chain}` is looked up on every pass: bind it to a local before the loop", fix)
+                hoist = next((h for h in hoists if h.chain == chain and _bound_first(h.anchor, first)), None)
+                if hoist is None:
+                    if taken is None:
+                        taken = _taken_names(self.ctx, record.node)
+                    hoist = self._existing_alias(record.node, first)
+                    if hoist is None:
+                        local = chosen.get(chain) or _fresh_name(_local_names(chain), taken)
+                        hoist = _Hoist(chain, local, first.anchor, binds=True)
+                    taken.add(hoist.local)
+                    chosen[chain] = hoist.local
+                    hoists.append(hoist)
+                hoist.nodes += [lk.node for lk in lookups]
+            reported.append((first, hoist))
+        fixes = {id(h): self.make_fix(*_hoist_edits(self.ctx, h)) for h in hoists}
+        for first, hoist in reported:
+            fix = fixes[id(hoist)] if hoist is not None else None
+            self.report(first.node, f"`{first.chain}` is looked up on every pass: bind it to a local before the loop", fix)
+
+    def _existing_alias(self, function: cst.FunctionDef, lookup: _Lookup) -> Optional[_Hoist]:
+        """The function's own `local = chain` (its only binding of `local`), if it runs
+        before the loop of `lookup` every time: reused rather than bound again."""
+        facts = self.ctx.facts(function)
+        for name, bindings in facts.bindings.items():
+            value = facts.sole_value(name)
+            if value is None or bindings[0].kind != "assign" or dotted(value) != lookup.chain.split("."):
+                continue
+            line = next((s for s in _lines_before(lookup) if _holds(s, bindings[0].statement)), None)
+            if line is not None:
+                return _Hoist(lookup.chain, name, line, binds=False)
+        return None
 
     def _probes(self, function: cst.FunctionDef, root: str) -> Optional[str]:
         """"setattr" if the function sets or deletes attributes of the module by name,
@@ -693,7 +766,8 @@ class GlobalNameInLoop(Rule):
         if anchor is not None:
             stem = name.strip("_").lower() or "value"
             local = _fresh_name([stem, f"{stem}_local"], _taken_names(self.ctx, function))
-            fix = self.make_fix(*_hoist_edits(self.ctx, anchor, local, name, [u.node for u in facts.uses_in(name, loop)]))
+            hoist = _Hoist(name, local, anchor, binds=True, nodes=[u.node for u in facts.uses_in(name, loop)])
+            fix = self.make_fix(*_hoist_edits(self.ctx, hoist))
         self.report(node, f"global `{name}` is looked up on every pass: bind it to a local before the loop", fix)
 
     def _is_module_variable(self, name: str) -> bool:

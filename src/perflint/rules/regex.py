@@ -111,7 +111,7 @@ class RegexInLoop(Rule):
         Example(
             "from re import search\n\ndef f(xs):\n    while xs:\n        if search('x', xs.pop()):\n"
             "            return True\n",
-            "from re import search\nimport re\n\ndef f(xs):\n    pattern = re.compile('x')\n    while xs:\n"
+            "import re\nfrom re import search\n\ndef f(xs):\n    pattern = re.compile('x')\n    while xs:\n"
             "        if pattern.search(xs.pop()):\n            return True\n",
         ),
         # Positional flags: reported, not fixed.

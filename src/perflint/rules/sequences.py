@@ -258,7 +258,8 @@ def _split_args(call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]] | No
 
 def _call(func: str, args: Sequence[cst.Arg]) -> cst.Call:
     """`func(args)` with plain `, ` separators; `func` may be dotted. A bare generator
-    expression gets the parentheses it needs beside other arguments."""
+    expression gets the parentheses it needs beside other arguments, and a sole
+    positional argument loses redundant ones (`f(x for x in y)`, not `f((x for x in y))`)."""
     parts = func.split(".")
     callee: cst.BaseExpression = cst.Name(parts[0])
     for part in parts[1:]:
@@ -268,6 +269,8 @@ def _call(func: str, args: Sequence[cst.Arg]) -> cst.Call:
         value = arg.value
         if len(args) > 1 and isinstance(value, cst.GeneratorExp) and not value.lpar:
             arg = arg.with_changes(value=value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+        elif len(args) == 1 and arg.keyword is None and not arg.star:
+            arg = arg.with_changes(value=rewrite.sole_argument(value))
         new_args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
     return cst.Call(callee, new_args)
 
@@ -399,19 +402,19 @@ class SortedForMinMax(Rule):
         ),
         Example(
             "def f(xs):\n    return sorted(xs, key=abs)[:3]\n",
-            "import heapq\n\ndef f(xs):\n    return heapq.nsmallest(3, xs, key=abs)\n",
+            "import heapq\n\n\ndef f(xs):\n    return heapq.nsmallest(3, xs, key=abs)\n",
         ),
         Example(
             "def f(xs):\n    return sorted(xs, reverse=True)[:3]\n",
-            "import heapq\n\ndef f(xs):\n    return heapq.nlargest(3, xs)\n",
+            "import heapq\n\n\ndef f(xs):\n    return heapq.nlargest(3, xs)\n",
         ),
         Example(
             "def f(xs):\n    return sorted(xs)[-3:]\n",
-            "import heapq\n\ndef f(xs):\n    return sorted(heapq.nlargest(3, xs))\n",
+            "import heapq\n\n\ndef f(xs):\n    return sorted(heapq.nlargest(3, xs))\n",
         ),
         Example(
             "def f(xs):\n    return sorted(xs, key=lambda p: p.y)[-2:]\n",
-            "import heapq\n\n"
+            "import heapq\n\n\n"
             "def f(xs):\n    return sorted(heapq.nlargest(2, xs, key=lambda p: p.y), key=lambda p: p.y)\n",
         ),
         # The key would be evaluated twice: reported without a fix.
@@ -1071,7 +1074,11 @@ class QuadraticListSum(Rule):
     bad = (
         Example(
             "def f(rows):\n    return sum(rows, [])\n",
-            "import itertools\n\ndef f(rows):\n    return list(itertools.chain.from_iterable(rows))\n",
+            "import itertools\n\n\ndef f(rows):\n    return list(itertools.chain.from_iterable(rows))\n",
+        ),
+        Example(  # the generator's own parentheses are not doubled
+            "def f(groups):\n    return sum((g.items for g in groups), [])\n",
+            "import itertools\n\n\ndef f(groups):\n    return list(itertools.chain.from_iterable(g.items for g in groups))\n",
         ),
         Example(
             "import itertools\nflat = sum([a, b], start=[])\n",

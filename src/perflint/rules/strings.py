@@ -264,17 +264,6 @@ def _fresh_name(facts: ScopeFacts, hint: str) -> str:
     return f"{hint}_parts{n}"
 
 
-def _as_argument(value: cst.BaseExpression) -> cst.BaseExpression:
-    """`value` as the sole argument of a call: parenthesized if it must be, without
-    redundant plain parentheses otherwise."""
-    if isinstance(value, (cst.Yield, cst.Tuple)):
-        return value if value.lpar else value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    plain = all(isinstance(p.whitespace_after, cst.SimpleWhitespace) for p in value.lpar) and all(
-        isinstance(p.whitespace_before, cst.SimpleWhitespace) for p in value.rpar
-    )
-    return value.with_changes(lpar=value.lpar[1:], rpar=value.rpar[:-1]) if value.lpar and plain else value
-
-
 def _to_append(parts: str) -> Callable[[cst.CSTNode], cst.CSTNode]:
     """`t += v` / `t = t + v` -> `parts.append(v)`."""
 
@@ -284,7 +273,7 @@ def _to_append(parts: str) -> Callable[[cst.CSTNode], cst.CSTNode]:
             raise ValueError("accumulation changed under the fix")
         call = cst.Call(
             func=cst.Attribute(cst.Name(parts), cst.Name("append")),
-            args=[cst.Arg(_as_argument(found[1]))],
+            args=[cst.Arg(rewrite.sole_argument(found[1]))],
         )
         return cst.Expr(call, semicolon=updated.semicolon)
 
@@ -300,7 +289,8 @@ def _join_fix(
     code = rewrite.code_of(ctx, target)
     empty = _is_empty_literal(start.value)
     edits = [Edit(stmt, replace=_to_append(parts)) for stmt in statements]
-    after = rewrite.statement(ctx, f'{code} {"=" if empty else "+="} "".join({parts})')
+    empty_string = rewrite.quote(ctx) * 2
+    after = rewrite.statement(ctx, f'{code} {"=" if empty else "+="} {empty_string}.join({parts})')
     if empty and start.own_line and isinstance(start.init, cst.Assign):
         init = rewrite.statement(ctx, f"{parts} = []")
         edits.append(rewrite.replace(start.init, init.body[0]))  # type: ignore[attr-defined]
@@ -1054,6 +1044,11 @@ class StrConcatInLoop(_AccumulatorRule):
             "        line_parts.append(str(v) + \",\")\n"
             "    line = \"\".join(line_parts)\n"
             "    return line\n",
+        ),
+        Example(  # the file writes single quotes: so does the fix
+            "def csv_line(values):\n    line = ''\n    for v in values:\n        line += str(v) + ','\n    return line\n",
+            "def csv_line(values):\n    line_parts = []\n    for v in values:\n        line_parts.append(str(v) + ',')\n"
+            "    line = ''.join(line_parts)\n    return line\n",
         ),
         Example(
             "def dump(rows, title):\n"
