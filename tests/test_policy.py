@@ -80,6 +80,9 @@ def test_where_code_runs_once_or_to_report() -> None:
     assert _bound(_inside("def __str__(items):\n")) is Bound.MESSAGE
     assert _bound(_inside("def main(items):\n")) is Bound.RUNS_ONCE
     assert _bound(_inside("@cli.command()\ndef sync(items):\n")) is Bound.RUNS_ONCE
+    assert _bound(_inside("class A:\n    def __init_subclass__(items):\n", depth=2)) is Bound.RUNS_ONCE
+    assert _bound(_inside("class Meta(type):\n    def __new__(items):\n", depth=2)) is Bound.RUNS_ONCE
+    assert _bound(_inside("class A:\n    def __new__(items):\n", depth=2)) is None
     assert _bound(_inside('if __name__ == "__main__":\n    def f(items):\n', depth=2)) is Bound.RUNS_ONCE
     assert _bound(_inside("def f(items):\n    try:\n        pass\n    except OSError:\n", depth=2)) is Bound.ERROR_PATH
     logged = "queue = list(items)\nwhile queue:\n    log.debug(queue.pop(0))\n"

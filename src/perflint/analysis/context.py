@@ -106,7 +106,7 @@ class FileContext:
             if kind is cst.FunctionDef:
                 if not crossed and parent.name.value in MESSAGE_FUNCTIONS:  # type: ignore[attr-defined]
                     return Bound.MESSAGE
-                if _runs_once(parent):  # type: ignore[arg-type]
+                if _runs_once(parent, chain, index):  # type: ignore[arg-type]
                     return Bound.RUNS_ONCE
                 crossed = in_function = True
             elif kind is cst.Lambda:
@@ -231,11 +231,23 @@ class FileContext:
         return name
 
 
-def _runs_once(function: cst.FunctionDef) -> bool:
-    """A program's entry point: `main`, or a command-line command (`@click.command()`,
-    `@cli.command("x")`, `@app.command()`, `@click.group()`): it runs once per run."""
-    if function.name.value == "main":
+# Hooks Python calls once per class statement, not per instance or call.
+CLASS_HOOKS = frozenset({"__init_subclass__", "__set_name__", "__prepare__"})
+METACLASS_HOOKS = frozenset({"__new__", "__init__"})
+
+
+def _runs_once(function: cst.FunctionDef, chain: Sequence[cst.CSTNode], index: int) -> bool:
+    """A program's entry point (`main`, a command-line command: `@click.command()`,
+    `@cli.command("x")`, `@app.command()`, `@click.group()`), or a hook that runs once
+    per class definition (`__init_subclass__`, `__set_name__`, a metaclass's `__new__`
+    and `__init__`): it runs once per run, or per class the program defines."""
+    name = function.name.value
+    if name == "main" or name in CLASS_HOOKS:
         return True
+    owner = chain[index - 2] if index >= 2 else None
+    if name in METACLASS_HOOKS and type(owner) is cst.ClassDef:
+        if any(type(base.value) is cst.Name and base.value.value == "type" for base in owner.bases):  # type: ignore[attr-defined]
+            return True
     for decorator in function.decorators:
         target = decorator.decorator
         if type(target) is cst.Call:
