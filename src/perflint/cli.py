@@ -439,6 +439,21 @@ def list_rules(target_version: str | None) -> None:
 
 
 @cli.command()
+def server() -> None:
+    """Run the language server on stdin and stdout, for editors (see the README's "Editors").
+
+    It needs pygls: pip install 'perflint[server]'.
+    """
+    try:
+        from perflint.lsp.server import main as serve
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        raise UserError("perflint server needs pygls: pip install 'perflint[server]'") from None
+    serve()
+
+
+@cli.command()
 @click.argument("rule")
 @click.option("--target-version", type=click.Choice(TARGET_VERSIONS), help="Show the speedup measured on this Python (default: the running interpreter).")
 def explain(rule: str, target_version: str | None) -> None:

@@ -36,8 +36,13 @@ class TextEdit:
 def text_edits(module: cst.Module, fix: Fix, line_length: int = DEFAULT_LINE_LENGTH) -> list[TextEdit]:
     """The edits that turn `module`'s text into the text with `fix` alone applied (as
     `--fix` applies it: the same import placement and wrapping)."""
-    old = lines(module.code)
-    new = lines(apply_fixes(module, [fix], line_length).code)
+    return between(module.code, apply_fixes(module, [fix], line_length).code)
+
+
+def between(before: str, after: str) -> list[TextEdit]:
+    """The edits that turn `before` into `after`: one per changed run of lines, without
+    the text both sides share (so an editor moves no cursor it need not move)."""
+    old, new = lines(before), lines(after)
     found = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -214,16 +214,23 @@ def _sum(table: Costs, path: str, numbers: Iterable[int]) -> Cost | None:
 
 
 def rank(
-    diagnostics: Sequence[Diagnostic], profile: Profile, analyzed: Iterable[str], min_share: float = 0.0
+    diagnostics: Sequence[Diagnostic],
+    profile: Profile,
+    analyzed: Iterable[str],
+    min_share: float = 0.0,
+    sources: Mapping[str, str] | None = None,
 ) -> list[tuple[Diagnostic, Heat | None]]:
     """Findings with their heat, hottest first; those under `min_share` (a fraction) left
-    out. Findings the profile never ran come last, in their original order."""
+    out. Findings the profile never ran come last, in their original order. `sources`
+    gives the text of files whose findings were made on text not (yet) on disk, such as
+    an editor's unsaved buffer: their functions are found in that text."""
     table, total = costs(profile, Files(analyzed)), profile.total
     file_spans: dict[str, list[Span] | None] = {}
     ranked: list[tuple[Diagnostic, Heat | None]] = []
     for diagnostic in diagnostics:
         if diagnostic.path not in file_spans:
-            file_spans[diagnostic.path] = _file_spans(diagnostic.path)
+            text = (sources or {}).get(diagnostic.path)
+            file_spans[diagnostic.path] = _file_spans(diagnostic.path, text)
         found = file_spans[diagnostic.path]
         heat = attribute(diagnostic, found, table, total, profile.counts) if found else None
         share = heat.share if heat is not None and heat.share is not None else None
@@ -237,10 +244,11 @@ def _share(heat: Heat | None) -> float:
     return -1.0 if heat is None or heat.share is None else heat.share
 
 
-def _file_spans(path: str) -> list[Span] | None:
-    """Spans of an analyzed file, or None if this interpreter cannot parse it."""
+def _file_spans(path: str, text: str | None = None) -> list[Span] | None:
+    """Spans of an analyzed file (of `text`, when given), or None if this interpreter
+    cannot parse it."""
     try:
-        return spans(sourcefile.read(Path(path)).text)
+        return spans(sourcefile.read(Path(path)).text if text is None else text)
     except (sourcefile.SourceError, SyntaxError, ValueError, RecursionError):
         return None
 

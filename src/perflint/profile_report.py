@@ -15,11 +15,12 @@ is used, or its "comprehension" case for a finding inside a comprehension.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from perflint import hotspots, output, profiles, speedups
+from perflint.model import Diagnostic
 from perflint.runner import FileResult
 
 FORMATS = ("text", "json")  # the output formats that show the profile's numbers
@@ -81,22 +82,27 @@ class ProfileView:
     version: speedups.Version  # the interpreter whose measured speedups estimate the savings
     min_share: float = 0.0
 
-    def ranked(self, results: Sequence[FileResult]) -> list[tuple[Any, hotspots.Heat | None]]:
-        """The findings shown: hottest first, none under `min_share`."""
+    def ranked(
+        self, results: Sequence[FileResult], sources: Mapping[str, str] | None = None
+    ) -> list[tuple[Any, hotspots.Heat | None]]:
+        """The findings shown: hottest first, none under `min_share` (`sources`: the text
+        of files analyzed from text not on disk, see `hotspots.rank`)."""
         diagnostics = [d for r in results for d in r.diagnostics]
-        return hotspots.rank(diagnostics, self.profile, [r.path for r in results], self.min_share)
+        return hotspots.rank(diagnostics, self.profile, [r.path for r in results], self.min_share, sources)
+
+    def annotation(self, diagnostic: Diagnostic, heat: hotspots.Heat | None) -> str:
+        """`12.4% of run time, 3,210 calls; est. saving 11.7% (18.5x on CPython 3.12.1)`,
+        or what the profile says of code it never ran."""
+        if heat is None or heat.share is None:
+            return hotspots.describe(heat, self.profile.absent)
+        return f"{hotspots.describe(heat, self.profile.absent)}; {describe_saving(saving(diagnostic.code, heat, self.version))}"
 
     def lines(self, results: Sequence[FileResult], unsafe: bool, fmt: str, quiet: bool) -> list[str]:
         diagnostics = [d for r in results for d in r.diagnostics]
         ranked = self.ranked(results)
         if fmt == "json":
             return [self._json(results, ranked)]
-        absent = self.profile.absent
-        lines = []
-        for d, heat in ranked:
-            ran = heat is not None and heat.share is not None
-            found = f"; {describe_saving(saving(d.code, heat, self.version))}" if ran else ""
-            lines.append(f"{output.text_line(d, unsafe)}  [{hotspots.describe(heat, absent)}{found}]")
+        lines = [f"{output.text_line(d, unsafe)}  [{self.annotation(d, heat)}]" for d, heat in ranked]
         if not quiet:
             hidden = len(diagnostics) - len(ranked)
             if hidden:
