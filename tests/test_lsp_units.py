@@ -49,4 +49,7 @@ def test_server_without_pygls_says_how_to_install_it(
     monkeypatch.delitem(sys.modules, "perflint.lsp.server", raising=False)
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)  # what importing a missing package does
     assert main(["server"]) == 2
-    assert capsys.readouterr().err == "perflint: error: perflint server needs pygls: pip install 'perflint[server]'\n"
+    assert capsys.readouterr().err == (
+        "perflint: error: perflint server needs pygls: install perflint with its 'server' extra "
+        "(pip install '.[server]' in its repository) or pip install 'pygls>=2,<3'\n"
+    )

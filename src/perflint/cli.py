@@ -442,14 +442,14 @@ def list_rules(target_version: str | None) -> None:
 def server() -> None:
     """Run the language server on stdin and stdout, for editors (see the README's "Editors").
 
-    It needs pygls: pip install 'perflint[server]'.
+    It needs pygls, which perflint's `server` extra installs.
     """
     try:
         from perflint.lsp.server import main as serve
     except ImportError as error:
         if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
-        raise UserError("perflint server needs pygls: pip install 'perflint[server]'") from None
+        raise UserError("perflint server needs pygls: install perflint with its 'server' extra (pip install '.[server]' in its repository) or pip install 'pygls>=2,<3'") from None
     serve()
 
 
