@@ -18,8 +18,11 @@ changed something. The work directory (downloads, venvs, both copies, test logs)
 it is removed at the end unless `--keep DIR` names it, in which case a later run reuses its
 downloads and venvs.
 
-The test runs are chosen to take a few minutes each on 2 cores (the whole run, twice per
-library, takes about half an hour):
+`--fix` fixes what perflint reports, and by default it holds constant-factor findings back;
+`--select PFL` fixes with every rule (opt-in ones too), which puts far more fixes to the test.
+
+The test runs are chosen to take a few minutes each on 2 cores (the whole run, both copies of
+every library, takes about 25 minutes, most of it hypothesis):
 
 - networkx, jsonschema, more-itertools, toolz, attrs: the whole suite shipped in the sdist.
   networkx runs with NumPy and SciPy installed (pandas, matplotlib and the other optional
@@ -337,7 +340,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="comma-separated library names (default: all)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (reusing its downloads and venvs)")
-    parser.add_argument("--select", help="rules to fix with (default: the rules on by default)")
+    parser.add_argument("--select", help="rules to fix with (default: the default report's); PFL for every rule")
     parser.add_argument("--tests-from", action="append", default=[], metavar="NAME=GIT_DIR",
                         help="read the tests of NAME from this local git clone instead of cloning it")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds one test run may take (default 3600)")
