@@ -7,10 +7,11 @@ nothing beyond the walk.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from perflint.analysis.handlers import ANYTHING, handled
 from perflint.analysis.loops import FUNCTION_TYPES, enclosing_loops
 from perflint.analysis.scope import Binding, ScopeFacts, scan_scope
 from perflint.analysis.shapes import dotted
@@ -25,6 +26,11 @@ MESSAGE_FUNCTIONS = frozenset({"__repr__", "__str__", "__format__", "__rich_repr
 # the program's output, and its arguments may do the work (`print(queue.pop(0))`).
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
+# Methods that make a class a container of its own: iterating `self` there runs the class's
+# own iteration (maybe the very method being written), not an alternative to it.
+CONTAINER_METHODS = frozenset(
+    {"__iter__", "__next__", "__getitem__", "__len__", "__contains__", "__reversed__", "keys", "items", "values"}
+)
 
 
 def last_name(expr: cst.BaseExpression) -> str:
@@ -43,6 +49,7 @@ class FileContext:
         self.target = target
         self.ancestors: List[cst.CSTNode] = []
         self._facts: Dict[int, ScopeFacts] = {}
+        self._handled: Dict[Tuple[int, Tuple[str, ...]], Set[int]] = {}
 
     # -- position in the tree --------------------------------------------------------
     def parent(self, levels: int = 1) -> Optional[cst.CSTNode]:
@@ -144,6 +151,56 @@ class FileContext:
                 if isinstance(statement, cst.SimpleStatementLine):
                     following.extend(statement.body)
         return any(isinstance(s, (cst.Break, cst.Return, cst.Raise)) for s in following)
+
+    def is_caught(
+        self, node: cst.CSTNode, raised: Sequence[str] = ANYTHING, within: Optional[cst.CSTNode] = None
+    ) -> bool:
+        """Whether an exception named in `raised` (anything, if empty) raised at `node`
+        would be caught by a `try` or `with suppress(...)` inside `within` (default: the
+        current function, or the module). A fix changing what `node` raises is not offered
+        there: the code visibly depends on it (see analysis/handlers.py). For a statement
+        moved out of a loop, `within` is the loop: only handlers inside it are skipped."""
+        root = within or self.function() or self.module
+        key = (id(root), tuple(raised))
+        found = self._handled.get(key)
+        if found is None:
+            found = self._handled[key] = handled(root, raised, self._binding_kind)
+        return id(node) in found
+
+    def _binding_kind(self, name: str) -> Optional[str]:
+        """"class", "import" or "assign" for how `name` is bound where the rule looks (None
+        if nothing binds it: a builtin or an unknown name)."""
+        _, found = self.bindings(name)
+        if not found:
+            return None
+        kinds = {binding.kind for binding in found}
+        if kinds == {"class"}:
+            return "class"
+        return "import" if kinds <= set(IMPORT_KINDS) else "assign"
+
+    def is_self_of_container(self, expr: cst.BaseExpression) -> bool:
+        """Whether `expr` is the `self` of a method of a class that defines its own
+        container protocol (`__iter__`, `__getitem__`, `__len__`, `keys`, ...): there
+        `for x in self`, `list(self)` or `self.items()` run the class's own methods, maybe
+        the one being written, so rewriting one into another is no alternative."""
+        if not isinstance(expr, cst.Name):
+            return False
+        scope, found = self.bindings(expr.value)
+        if not isinstance(scope, cst.FunctionDef) or not found or any(b.kind != "param" for b in found):
+            return False
+        params = [*scope.params.posonly_params, *scope.params.params]
+        if not params or params[0].name.value != expr.value:
+            return False
+        if any(last_name(d.decorator) in ("staticmethod", "classmethod") for d in scope.decorators):
+            return False
+        index = next((i for i, node in enumerate(self.ancestors) if node is scope), 0)
+        owner = self.ancestors[index - 2] if index >= 2 else None
+        if not isinstance(owner, cst.ClassDef) or not isinstance(owner.body, cst.IndentedBlock):
+            return False
+        return any(
+            isinstance(statement, cst.FunctionDef) and statement.name.value in CONTAINER_METHODS
+            for statement in owner.body.body
+        )
 
     def in_function_loop(self) -> bool:
         """The hot spot most rules care about: a loop in a function body."""

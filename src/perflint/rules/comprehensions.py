@@ -13,7 +13,10 @@ respect before they offer a rewrite.
 - A statement's iterable may be `a if c else b`, a bare tuple or a lambda; a
   comprehension needs those in parentheses.
 All fixes are unsafe for the same reason: if an item raises halfway, the loop has left
-the items before it in the container, the rewrite leaves nothing.
+the items before it in the container, the rewrite leaves nothing. So no fix is offered
+where the function visibly goes on after such an error: the loop inside a `try` with a
+handler, or a `with suppress(...)`. Nor is a copy of `self` offered as `list(self)` in a
+class with its own `__len__`/`__iter__` (`list()` asks `len(self)` first).
 """
 
 from __future__ import annotations
@@ -501,6 +504,12 @@ class ManualListComprehension(Rule):
             "            out.append(item.name)\n        return out\n",
             "class Shop:\n    def names(self):\n        out = [item.name for item in self.items]\n        return out\n",
         ),
+        # A handler goes on with the items added so far (more-itertools' sample): no fix.
+        Example(
+            "from contextlib import suppress\n\ndef f(feed, k):\n    with suppress(StopIteration):\n"
+            "        out = []\n        for _ in range(k):\n            out.append(feed())\n    return out\n",
+            None,
+        ),
     )
     good = (
         # the list is read in the loop: items depend on earlier ones
@@ -556,8 +565,7 @@ class ManualListComprehension(Rule):
             comp = cst.ListComp(_item(b), _comp_for(b))
             return _assign(init, comp), [comp]
 
-        edits = _replace_loop(node, init, lambda n: _method_build(n, "append"), listcomp)
-        self.report(node, fix=self.make_fix(*edits))
+        _report_build(self, node, _replace_loop(node, init, lambda n: _method_build(n, "append"), listcomp))
 
 
 @register
@@ -586,6 +594,12 @@ class ManualListCopy(Rule):
         Example(
             "def f(xs, ys):\n    out = [0]\n    for x in ys:\n        out.append(x)\n    return out\n",
             "def f(xs, ys):\n    out = [0]\n    out.extend(ys)\n    return out\n",
+        ),
+        # `list(self)` would call `len(self)`: this very method.
+        Example(
+            "class Bag:\n    def __iter__(self):\n        return iter(self.items)\n\n    def __len__(self):\n"
+            "        out = []\n        for x in self:\n            out.append(x)\n        return len(out)\n",
+            None,
         ),
     )
     good = (
@@ -638,8 +652,21 @@ def _report_copy(
             return _assign(init, _builtin_call(builtin, b.loop.iter)), [b.loop.iter]
         return _method_call(b.receiver, bulk, _paren(b.loop.iter, (cst.Tuple,))), [b.loop.iter]
 
+    # `list(self)` asks `len(self)` first: in the class's own `__len__` it would recurse.
+    blocked = rule.ctx.is_self_of_container(build.loop.iter)
     edits = _replace_loop(build.loop, init, lambda n: _method_build(n, adder), copy)
-    rule.report(build.loop, fix=rule.make_fix(*edits), fixed_size=fixed_iterations(rule.ctx, build.loop))
+    _report_build(rule, build.loop, edits, blocked, fixed_iterations(rule.ctx, build.loop))
+
+
+def _report_build(
+    rule: Rule, loop: cst.For, edits: Sequence[Edit], blocked: bool = False, fixed_size: bool = False
+) -> None:
+    """Report a loop that builds a container, with the fix replacing it, unless `blocked`
+    or a `try` (or `with suppress`) around it in the function catches what the loop may
+    raise: then the code visibly goes on after an error with the items the loop had added
+    so far, and the rewrite would leave none (or no variable at all)."""
+    caught = blocked or rule.ctx.is_caught(loop)
+    rule.report(loop, fix=None if caught else rule.make_fix(*edits), fixed_size=fixed_size)
 
 
 @register
@@ -677,6 +704,11 @@ class ManualDictComprehension(Rule):
             "def f(rows):\n    if not rows:\n        return None\n    else:\n"
             "        d = {row.key: row for row in rows}\n        return d\n",
         ),
+        Example(  # the handler returns what was parsed so far: no fix
+            "def f(rows):\n    try:\n        d = {}\n        for row in rows:\n            d[row.key] = row.parse()\n"
+            "    except ValueError:\n        pass\n    return d\n",
+            None,
+        ),
     )
     good = (
         "def f(words):\n    d = {}\n    for w in words:\n        d[w] = d.get(w, 0) + 1\n    return d\n",
@@ -711,7 +743,7 @@ class ManualDictComprehension(Rule):
             comp = cst.DictComp(_paren(b.key, (cst.Tuple,)), _paren(b.value, (cst.Tuple,)), _comp_for(b))
             return _assign(init, comp), [comp]
 
-        self.report(node, fix=self.make_fix(*_replace_loop(node, init, _item_build, dictcomp)))
+        _report_build(self, node, _replace_loop(node, init, _item_build, dictcomp))
 
 
 @register
@@ -740,6 +772,11 @@ class ManualSetUpdate(Rule):
         Example(
             "def f(xs, ys):\n    seen = {0}\n    for x in ys:\n        seen.add(x)\n    return seen\n",
             "def f(xs, ys):\n    seen = {0}\n    seen.update(ys)\n    return seen\n",
+        ),
+        Example(
+            "def f(xs):\n    try:\n        seen = set()\n        for x in xs:\n            seen.add(x)\n"
+            "    except TypeError:\n        seen = None\n    return seen\n",
+            None,
         ),
     )
     good = (

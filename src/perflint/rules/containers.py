@@ -15,7 +15,9 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from perflint import rewrite
+from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_size, persisting_loops
+from perflint.analysis.hashable import is_hashable, items_hashable
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
@@ -631,10 +633,16 @@ class ListMembershipInLoop(_ContainerRule):
         truth (a list used as a set, like the `seen` list of a graph walk): make it a set
         and `append` -> `add`.
 
-    The fix is unsafe: a set needs hashable elements (and `x`), and `len` would no longer
-    count duplicates (so case (b) is fixed with `len` only when every `append` is guarded
-    by `if v not in seq`). Lists whose order or duplicates are observed elsewhere
-    (indexing, iteration, slicing, passing them on) are not case (b).
+    A set needs hashable elements, so the fix is offered only when every element the
+    function puts in the list is known hashable (literals, f-strings, tuples of such,
+    results of `str()`/`len()`/..., items of `range()` or of a dict's keys, names bound to
+    such); a list of sets, lists, dicts or objects of unknown type (a parameter's items, a
+    call of program code) is reported without a fix, and so is a test inside a `try` that
+    catches TypeError. `len` would no longer count duplicates, so case (b) is fixed with
+    `len` only when every `append` is guarded by `if v not in seq`. Lists whose order or
+    duplicates are observed elsewhere (indexing, iteration, slicing, passing them on) are
+    not case (b). The fix is unsafe in one edge case left: a tested `x` that is unhashable
+    (a list) makes the set test raise TypeError where the list test returned False.
     """
 
     code = "PFL301"
@@ -646,25 +654,50 @@ class ListMembershipInLoop(_ContainerRule):
     fix = Applicability.UNSAFE
     bad = (
         Example(
-            "def f(items):\n    allowed = list(load())\n    out = []\n    for x in items:\n"
+            "def f(items, config):\n    allowed = list(config.keys())\n    out = []\n    for x in items:\n"
             "        if x in allowed:\n            out.append(x)\n    print(allowed[0])\n    return out\n",
-            "def f(items):\n    allowed = list(load())\n    out = []\n    allowed_set = set(allowed)\n"
+            "def f(items, config):\n    allowed = list(config.keys())\n    out = []\n    allowed_set = set(allowed)\n"
             "    for x in items:\n        if x in allowed_set:\n            out.append(x)\n"
             "    print(allowed[0])\n    return out\n",
+        ),
+        Example(
+            "def walk(n, linked):\n    seen = [0]\n    todo = [0]\n    while todo:\n"
+            "        node = todo.pop()\n        for nxt in range(n):\n            if nxt not in seen:\n"
+            "                seen.append(nxt)\n                todo.append(nxt)\n    return len(seen)\n",
+            "def walk(n, linked):\n    seen = {0}\n    todo = [0]\n    while todo:\n"
+            "        node = todo.pop()\n        for nxt in range(n):\n            if nxt not in seen:\n"
+            "                seen.add(nxt)\n                todo.append(nxt)\n    return len(seen)\n",
+        ),
+        Example(
+            "def f(rows, raw):\n    names = [str(n) for n in raw]\n"
+            "    return [r for r in rows if r.name in names]\n",
+            "def f(rows, raw):\n    names = {str(n) for n in raw}\n"
+            "    return [r for r in rows if r.name in names]\n",
+        ),
+        # Elements of unknown type (they may be lists or sets): reported without a fix.
+        Example(
+            "def f(items):\n    allowed = list(load())\n    out = []\n    for x in items:\n"
+            "        if x in allowed:\n            out.append(x)\n    print(allowed[0])\n    return out\n",
+            None,
         ),
         Example(
             "def walk(start, edges):\n    seen = [start]\n    todo = [start]\n    while todo:\n"
             "        node = todo.pop()\n        for nxt in edges[node]:\n            if nxt not in seen:\n"
             "                seen.append(nxt)\n                todo.append(nxt)\n    return len(seen)\n",
-            "def walk(start, edges):\n    seen = {start}\n    todo = [start]\n    while todo:\n"
-            "        node = todo.pop()\n        for nxt in edges[node]:\n            if nxt not in seen:\n"
-            "                seen.add(nxt)\n                todo.append(nxt)\n    return len(seen)\n",
+            None,
         ),
+        # Sets put in a list used as a set (networkx's all_node_cuts): no fix.
         Example(
-            "def f(rows, raw):\n    names = [n.lower() for n in raw]\n"
-            "    return [r for r in rows if r.name in names]\n",
-            "def f(rows, raw):\n    names = {n.lower() for n in raw}\n"
-            "    return [r for r in rows if r.name in names]\n",
+            "def cuts(graph, xs):\n    seen = []\n    for x in xs:\n        cut = {n for n in x if n in graph}\n"
+            "        if cut not in seen:\n            seen.append(cut)\n            yield cut\n",
+            None,
+        ),
+        # A handler waits for the TypeError an unhashable `x` raises: no fix.
+        Example(
+            "def f(items, config):\n    names = list(config.keys())\n    for x in items:\n        try:\n"
+            "            if x in names:\n                print(x)\n        except TypeError:\n"
+            "            pass\n    print(names[0])\n",
+            None,
         ),
         Example(  # case (b) spelled with an annotation: the fix would leave it wrong
             "def f(items):\n    seen: list = []\n    for x in items:\n        if x not in seen:\n"
@@ -739,17 +772,36 @@ class ListMembershipInLoop(_ContainerRule):
         comparison = self.ctx.parent() or node
         repeated = not facts.bindings_in(name, loops[0])  # else one test per list built
         fixed = fixed_size(self.ctx, function, name, loops)
+        hashes = self._set_keeps_behaviour(function, bindings, uses)
         if repeated and all(kind in {"member", "len", "truth", "method:append"} for _, kind in uses):
             fix = self._as_set_fix(function, name, bindings, uses)
             if fix is not None or any(b.kind == "annassign" for b in bindings):
-                self.report(comparison, self.message_as_set.format(name=name), fix, fixed_size=fixed)
+                self.report(comparison, self.message_as_set.format(name=name), fix if hashes else None, fixed_size=fixed)
                 return
         if any(kind == "other" for _, kind in uses):
             return  # it escapes: something we cannot see may change it during the loop
         loop = self._unchanging_loop(facts, name, loops, uses)
         if loop is not None:
-            fix = self._set_before_loop_fix(function, facts, name, loop, uses)
+            fix = self._set_before_loop_fix(function, facts, name, loop, uses) if hashes else None
             self.report(comparison, fix=fix, fixed_size=fixed)
+
+    def _set_keeps_behaviour(
+        self, function: cst.FunctionDef, bindings: Sequence[Binding], uses: Sequence[Tuple[Use, str]]
+    ) -> bool:
+        """Whether the list's elements can go into a set without a new TypeError: every
+        element the function puts in is known hashable (analysis/hashable.py), and no
+        membership test sits in a `try` that catches TypeError (testing an unhashable
+        value against a set raises it, against a list it does not)."""
+        for binding in bindings:
+            if binding.value is not None and not items_hashable(self.ctx, binding.value):
+                return False  # `seq = [...]`, `list(...)`, `seq += [...]`
+        for use, kind in uses:
+            if kind == "member":
+                if self.ctx.is_caught(use.node, ("TypeError",), function):
+                    return False
+            elif kind in ("item-store", "other") or _added(self.ctx, use, kind) is False:
+                return False
+        return True
 
     def _unchanging_loop(
         self, facts: ScopeFacts, name: str, loops: Sequence[cst.CSTNode], uses: Sequence[Tuple[Use, str]]
@@ -818,6 +870,20 @@ class ListMembershipInLoop(_ContainerRule):
         return self.make_fix(*edits, description=f"make `{name}` a set")
 
 
+def _added(ctx: FileContext, use: Use, kind: str) -> Optional[bool]:
+    """For a call `seq.append(v)`, `seq.insert(i, v)` or `seq.extend(vs)`: whether what it
+    puts in is known hashable. None for every other use (it puts nothing in)."""
+    call = use.grandparent
+    method = _method(kind)
+    if method not in ("append", "insert", "extend") or not isinstance(call, cst.Call):
+        return None
+    args = call.args
+    if any(arg.star or arg.keyword is not None for arg in args) or len(args) != (2 if method == "insert" else 1):
+        return False
+    value = args[-1].value
+    return items_hashable(ctx, value) if method == "extend" else is_hashable(ctx, value)
+
+
 def _to_set(value: cst.CSTNode) -> cst.CSTNode:
     if isinstance(value, cst.Call):
         return value.with_changes(func=cst.Name("set"))
@@ -883,7 +949,8 @@ class LiteralMembership(_ContainerRule):
     per test, so the rule only reports tests that repeat: in a loop inside a function.
 
     The fix is unsafe: an unhashable `x` (a list, a dict) makes the set test raise
-    TypeError where the tuple test returned False.
+    TypeError where the tuple test returned False. It is not offered inside a `try` that
+    catches TypeError, where the code may count on that.
     """
 
     code = "PFL302"
@@ -910,6 +977,11 @@ class LiteralMembership(_ContainerRule):
             "            -1,\n            b'',\n        ):\n            return True\n",
             "def f(xs):\n    while xs:\n        if xs.pop() in {\n            None,  # missing\n"
             "            -1,\n            b'',\n        }:\n            return True\n",
+        ),
+        Example(  # a handler waits for the TypeError an unhashable `x` would raise: no fix
+            "def f(xs):\n    for x in xs:\n        try:\n            if x in ('a', 'b', 'c'):\n                yield x\n"
+            "        except TypeError:\n            pass\n",
+            None,
         ),
     )
     good = (
@@ -944,7 +1016,9 @@ class LiteralMembership(_ContainerRule):
             return
         if isinstance(values, cst.Tuple) and not values.lpar or not self.ctx.in_function_loop():
             return
-        self.report(self.ctx.parent() or node, fix=self.make_fix(Edit(values, replace=_set_display)))
+        # An unhashable `x` makes the set test raise TypeError: not where a handler catches it.
+        caught = self.ctx.is_caught(node, ("TypeError",))
+        self.report(self.ctx.parent() or node, fix=None if caught else self.make_fix(Edit(values, replace=_set_display)))
 
 
 # -- PFL303 / PFL304 ------------------------------------------------------------------------
@@ -1183,7 +1257,9 @@ class SortAfterInsert(_ContainerRule):
 
     The fix is unsafe: it is only right if the list is already sorted when the loop
     starts (append-and-sort also sorts a list that was not), and items must compare the
-    same way (`insort` puts an item after equal ones, as the stable sort does).
+    same way (`insort` puts an item after equal ones, as the stable sort does). Not
+    offered inside a `try` catching TypeError: with items that do not compare, the old
+    code has appended the item before `sort()` raises, `insort` has not.
     """
 
     code = "PFL305"
@@ -1204,6 +1280,11 @@ class SortAfterInsert(_ContainerRule):
             "        # keep it ordered\n        self.items.sort()\n",
             "import bisect\n\n\ndef f(self, stream):\n    for item in stream:\n"
             "        # keep it ordered\n        bisect.insort(self.items, item)\n",
+        ),
+        Example(  # a handler catches what sorting incomparable items raises: no fix
+            "def f(xs, stream):\n    for v in stream:\n        try:\n            xs.append(v)\n            xs.sort()\n"
+            "        except TypeError:\n            xs.pop()\n",
+            None,
         ),
     )
     good = (
@@ -1253,7 +1334,8 @@ class SortAfterInsert(_ContainerRule):
             ):
                 continue
             fix = None
-            if self._module_usable("bisect"):
+            # Items that do not compare raise TypeError later or earlier: not where it is caught.
+            if self._module_usable("bisect") and not self.ctx.is_caught(sort, ("TypeError",)):
                 fix = self.make_fix(
                     Edit(append, replace=_insort),
                     Edit(append_line, replace=_with_lines(_comment_lines(sort_line), before=False)),
@@ -1366,7 +1448,9 @@ class ManualCounter(_ContainerRule):
 
     The fix (when `d = {}` comes right before the loop) builds the Counter from the
     loop's iterable. It is unsafe: `d[missing]` on a Counter returns 0 instead of
-    raising KeyError, and the repr differs.
+    raising KeyError, and the repr differs. Not offered when the loop sits in a `try` (or
+    `with suppress`) whose handler would go on with the counts made so far: the Counter is
+    built in one step, so there would be none.
     """
 
     code = "PFL306"
@@ -1390,6 +1474,11 @@ class ManualCounter(_ContainerRule):
         Example(
             "def f(pairs):\n    d = {}\n    n = len(pairs)\n    for a, b in pairs:\n        d.setdefault(a, 0)\n"
             "        d[a] += 1\n    return d, n\n",
+            None,
+        ),
+        Example(  # a handler goes on with the counts so far: no fix
+            "def f(words):\n    try:\n        counts = {}\n        for w in words:\n"
+            "            counts[w] = counts.get(w, 0) + 1\n    except ValueError:\n        pass\n    return counts\n",
             None,
         ),
         Example(  # annotated, and `+= (1)`
@@ -1453,6 +1542,7 @@ class ManualCounter(_ContainerRule):
             binding is None
             or binding is not facts.bindings[name][0].statement
             or not self._module_usable("collections")
+            or self.ctx.is_caught(loop)  # a handler would see the counts so far; the fix leaves none
         ):
             return None
         targets = [n.value for n in target_names(loop.target)]

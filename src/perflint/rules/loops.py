@@ -435,7 +435,8 @@ class ModuleAttributeInLoop(Rule):
     The fix is unsafe: the attribute is read once before the loop, so a module attribute
     replaced while the loop runs (monkeypatching) is not seen, and a missing attribute
     fails before the loop even if the loop never reaches the call. No fix is offered when
-    the function probes the module with `hasattr`/`getattr`.
+    the function probes the module with `hasattr`/`getattr`, or a handler inside the loop
+    catches AttributeError (the lookup would move out of its reach).
     """
 
     code = "PFL101"
@@ -503,6 +504,10 @@ class ModuleAttributeInLoop(Rule):
         ),
         Example(  # no fix: the function probes the module for the attribute
             "import math\n\ndef f(pairs, out):\n    for a, b in pairs:\n        if hasattr(math, 'lcm'):\n            out.append(math.lcm(a, b))\n",
+        ),
+        Example(  # no fix: a handler in the loop waits for the missing attribute
+            "import math\n\ndef f(pairs, out):\n    for a, b in pairs:\n        try:\n            out.append(math.lcm(a, b))\n"
+            "        except AttributeError:\n            out.append(a * b)\n",
         ),
     )
     good = (
@@ -631,7 +636,8 @@ class ModuleAttributeInLoop(Rule):
             if probes == "setattr":
                 continue
             hoist = None
-            if probes is None and first.anchor is not None:
+            caught = any(self.ctx.is_caught(lk.node, ("AttributeError",), lk.loop) for lk in lookups)
+            if probes is None and first.anchor is not None and not caught:
                 hoist = next((h for h in hoists if h.chain == chain and _bound_first(h.anchor, first)), None)
                 if hoist is None:
                     if taken is None:
@@ -698,7 +704,7 @@ class GlobalNameInLoop(Rule):
     Only plain variables are reported (not builtins, functions, classes or imports), and
     not names any function rebinds with `global`. The fix is unsafe: the value is read
     once before the loop, so a rebinding of the module variable while the loop runs (by
-    another module) is not seen.
+    another module) is not seen. No fix where a handler inside the loop catches NameError.
     """
 
     code = "PFL102"
@@ -716,6 +722,11 @@ class GlobalNameInLoop(Rule):
         Example(
             "_table = {}\n\ndef f(keys):\n    n = 0\n    for k in keys:\n        if k in _table:\n            n += _table[k]\n    return n\n",
             "_table = {}\n\ndef f(keys):\n    n = 0\n    table = _table\n    for k in keys:\n        if k in table:\n            n += table[k]\n    return n\n",
+        ),
+        Example(  # no fix: a handler in the loop waits for the global to be missing
+            "SCALE = 3\n\ndef f(xs, out):\n    for x in xs:\n        try:\n            out.append(x * SCALE)\n"
+            "        except NameError:\n            out.append(x)\n",
+            None,
         ),
     )
     good = (
@@ -762,11 +773,12 @@ class GlobalNameInLoop(Rule):
             return
         self._reported.add(key)
         anchor = _anchor(ancestors, loop)
+        reads: List[cst.CSTNode] = [u.node for u in facts.uses_in(name, loop)]
         fix = None
-        if anchor is not None:
+        if anchor is not None and not any(self.ctx.is_caught(read, ("NameError",), loop) for read in reads):
             stem = name.strip("_").lower() or "value"
             local = _fresh_name([stem, f"{stem}_local"], _taken_names(self.ctx, function))
-            hoist = _Hoist(name, local, anchor, binds=True, nodes=[u.node for u in facts.uses_in(name, loop)])
+            hoist = _Hoist(name, local, anchor, binds=True, nodes=reads)
             fix = self.make_fix(*_hoist_edits(self.ctx, hoist))
         self.report(node, f"global `{name}` is looked up on every pass: bind it to a local before the loop", fix)
 
@@ -968,7 +980,12 @@ class DictItemsUnused(Rule):
     when one of the two is never used, iterate `d` (keys) or `d.values()` instead.
 
     The fix is unsafe: it assumes `d` is a dict-like mapping whose iteration yields its
-    keys (a pandas Series, for one, iterates its values and has no `values()` method).
+    keys (a pandas Series, for one, iterates its values and has no `values()` method). No
+    fix is offered where the code shows it depends on `items()` itself: inside a `try`
+    whose handler catches AttributeError, TypeError or ValueError (what `items()` and the
+    unpacking raise for a non-mapping, which the handler routes elsewhere), or when `d` is
+    the `self` of a class with its own `items`/`keys`/`__iter__` (iterating `self` there
+    may call the very method being written).
     """
 
     code = "PFL105"
@@ -997,6 +1014,18 @@ class DictItemsUnused(Rule):
         Example(
             "def f(d):\n    for k, v in d.items():\n        print(k)\n    for v in range(3):\n        print(v)\n",
             "def f(d):\n    for k in d:\n        print(k)\n    for v in range(3):\n        print(v)\n",
+        ),
+        # A handler routes non-mappings elsewhere (networkx's set_node_attributes): no fix.
+        Example(
+            "def f(nodes, values):\n    try:\n        for n, v in values.items():\n            nodes[n] = values[n]\n"
+            "    except AttributeError:\n        for n in nodes:\n            nodes[n] = values\n",
+            None,
+        ),
+        # `self` of a class with its own `items`/`__iter__`: iterating it runs this method.
+        Example(
+            "class Table:\n    def items(self):\n        return self._rows.items()\n\n    def __iter__(self):\n"
+            "        for k, v in self.items():\n            yield k\n",
+            None,
         ),
     )
     good = (
@@ -1041,10 +1070,22 @@ class DictItemsUnused(Rule):
         if all(used):
             return
         keep = 1 if used[1] and not used[0] else 0
-        self.report(call, fix=self.make_fix(
-            rewrite.replace(target, cst.Name(target.elements[keep].value.value)),  # type: ignore[attr-defined]
-            Edit(call, replace=_values_call if keep else _receiver),
-        ))
+        fix = None
+        if not self._depends_on_items(call, function):
+            fix = self.make_fix(
+                rewrite.replace(target, cst.Name(target.elements[keep].value.value)),  # type: ignore[attr-defined]
+                Edit(call, replace=_values_call if keep else _receiver),
+            )
+        self.report(call, fix=fix)
+
+    def _depends_on_items(self, call: cst.Call, function: cst.CSTNode) -> bool:
+        """Whether the code depends on `.items()` itself: a handler around the loop catches
+        what it raises for a non-mapping (AttributeError) or what unpacking raises
+        (TypeError, ValueError), or the receiver is `self` of a class with its own
+        `keys`/`items`/`__iter__` (iterating it may run the very method being written)."""
+        receiver = call.func.value  # type: ignore[attr-defined]
+        raised = ("AttributeError", "TypeError", "ValueError")
+        return self.ctx.is_caught(call, raised, function) or self.ctx.is_self_of_container(receiver)
 
     @staticmethod
     def _used(facts: ScopeFacts, name: cst.Name, loop: cst.CSTNode) -> bool:
@@ -1089,7 +1130,12 @@ class RangeLenIndex(Rule):
     The fix is unsafe: it assumes `xs` is a sequence (list, tuple, str, ...) that the
     loop does not resize; for a mapping keyed by 0..n-1, `for x in xs` yields keys, not
     values. It is offered only when the loop reads `xs` and never assigns it, and `i` is
-    used nowhere but in `xs[i]` reads.
+    used nowhere but in `xs[i]` reads, and not inside a `try` whose handler catches
+    TypeError, IndexError or KeyError (what `len()` and `xs[i]` raise, or `for x in xs`).
+
+    Not reported when `xs` is the `self` of a class with its own container methods
+    (`__getitem__`, `__len__`, `__iter__`, ...): that loop is how the class iterates (in
+    its `__iter__`, `for x in self` would call itself), not a slow spelling of it.
     """
 
     code = "PFL106"
@@ -1120,6 +1166,12 @@ class RangeLenIndex(Rule):
             "def f(xs, x):\n    total = 0\n    for i in range(len(xs)):\n        total += xs[i] * x\n    return total\n",
             "def f(xs, x):\n    total = 0\n    for xs_item in xs:\n        total += xs_item * x\n    return total\n",
         ),
+        # A handler catches what `len()` or `xs[i]` raise: no fix.
+        Example(
+            "def f(xs):\n    try:\n        for i in range(len(xs)):\n            print(xs[i])\n    except (TypeError, KeyError):\n"
+            "        print(xs)\n",
+            None,
+        ),
     )
     good = (
         "def f(xs):\n    for i in range(len(xs)):\n        print(i, xs[i])\n",
@@ -1130,6 +1182,19 @@ class RangeLenIndex(Rule):
         "def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return i\n",
         "def f(xs):\n    for i in range(len(xs)):\n        print(xs[i - 1])\n",
         "def f(xs):\n    return [lambda: xs[i] for i in range(len(xs))]\n",
+        # the sequence's own iteration (hypothesis' LazySequenceCopy): `for x in self` would
+        # call this very `__iter__`
+        (
+            "class Copy:\n    def __len__(self):\n        return len(self.values)\n\n"
+            "    def __getitem__(self, i):\n        return self.values[i]\n\n"
+            "    def __iter__(self):\n        for i in range(len(self)):\n            yield self[i]\n"
+        ),
+        (
+            "class Spans:\n    def __len__(self):\n        return self.count\n\n"
+            "    def __getitem__(self, i):\n        return Span(self, i)\n\n"
+            "    def total(self):\n        n = 0\n        for i in range(len(self)):\n            n += self[i].length\n"
+            "        return n\n"
+        ),
     )
     bench = Bench(
         setup="xs = list(range(N))",
@@ -1150,13 +1215,18 @@ class RangeLenIndex(Rule):
         function = self.ctx.function()
         if function is None or not _is_builtin(self.ctx, "range") or not _is_builtin(self.ctx, "len"):
             return
+        if self.ctx.is_self_of_container(inner[0].value):
+            return  # the class's own iteration (maybe this very `__iter__`): no alternative
         sequence, index = inner[0].value.value, node.target.value
         subscripts = self._index_reads(self.ctx.facts(function), sequence, index, node)
         if subscripts is None:
             return
-        element = _fresh_name(_element_names(sequence), _taken_names(self.ctx, function))
-        edits = [_rename(node.target, element), Edit(call, replace=_sequence_of), *(_rename(s, element) for s in subscripts)]
-        self.report(call, fix=self.make_fix(*edits))
+        fix = None
+        if not self.ctx.is_caught(node, ("TypeError", "IndexError", "KeyError"), function):
+            element = _fresh_name(_element_names(sequence), _taken_names(self.ctx, function))
+            edits = [_rename(node.target, element), Edit(call, replace=_sequence_of), *(_rename(s, element) for s in subscripts)]
+            fix = self.make_fix(*edits)
+        self.report(call, fix=fix)
 
     @staticmethod
     def _index_reads(facts: ScopeFacts, sequence: str, index: str, loop: cst.For) -> Optional[List[cst.Subscript]]:
@@ -1199,7 +1269,9 @@ class ReadlinesInFor(Rule):
     The fix is safe when `f` is a file from `open(...)` that the loop does not touch and
     nothing reads after the loop (a `break` would leave the rest unread). For other
     objects it is unsafe: a file-like object may have `readlines()` without being
-    iterable. Loops that read, seek or write the same object are not reported.
+    iterable; no unsafe fix is offered inside a `try` catching AttributeError or
+    TypeError, nor for the `self` of a class with its own `__iter__`. Loops that read,
+    seek or write the same object are not reported.
     """
 
     code = "PFL107"
@@ -1225,6 +1297,12 @@ class ReadlinesInFor(Rule):
         Example(  # unsafe: `stream` may not be iterable
             "def f(stream):\n    for line in stream.readlines():\n        print(line)\n",
             "def f(stream):\n    for line in stream:\n        print(line)\n",
+        ),
+        # A handler catches what a `stream` without `readlines()` raises: no fix.
+        Example(
+            "def f(stream):\n    try:\n        for line in stream.readlines():\n            print(line)\n"
+            "    except AttributeError:\n        print(stream)\n",
+            None,
         ),
     )
     good = (
@@ -1260,9 +1338,14 @@ class ReadlinesInFor(Rule):
         function = self.ctx.function()
         if function is None:
             return
-        applicability = self._applicability(call.func.value, self.ctx.facts(function), loop)
-        if applicability is not None:
-            self.report(call, fix=self.make_fix(Edit(call, replace=_receiver), applicability=applicability))
+        receiver = call.func.value
+        applicability = self._applicability(receiver, self.ctx.facts(function), loop)
+        if applicability is None:
+            return
+        depends = applicability is Applicability.UNSAFE and (  # on `readlines()` itself
+            self.ctx.is_caught(call, ("AttributeError", "TypeError"), function) or self.ctx.is_self_of_container(receiver)
+        )
+        self.report(call, fix=None if depends else self.make_fix(Edit(call, replace=_receiver), applicability=applicability))
 
     def _applicability(self, receiver: cst.BaseExpression, facts: ScopeFacts, loop: cst.CSTNode) -> Optional[Applicability]:
         """How far the fix can be trusted; None if the loop may use the file itself."""

@@ -58,7 +58,8 @@ class RegexInLoop(Rule):
 
     The fix compiles the pattern once before the loop, under a new name. It is unsafe
     only in that an invalid pattern now fails before the loop starts, even when the loop
-    would not have run. Calls that pass `flags` positionally are reported without a fix
+    would not have run (so it is not offered where a handler inside the loop catches
+    `re.error`). Calls that pass `flags` positionally are reported without a fix
     (the method's positional arguments differ); `flags=` moves into `re.compile`.
     """
 
@@ -116,6 +117,12 @@ class RegexInLoop(Rule):
         ),
         # Positional flags: reported, not fixed.
         Example("import re\n\ndef f(xs):\n    for x in xs:\n        print(re.sub('a', 'b', x, 0, re.I))\n"),
+        # A handler in the loop catches a bad pattern: reported, not fixed.
+        Example(
+            "import re\n\ndef f(xs):\n    for x in xs:\n        try:\n            print(re.sub('(a', 'b', x))\n"
+            "        except re.error:\n            print(x)\n",
+            None,
+        ),
     )
     good = (
         "import re\n\ndef f(xs):\n    pattern = re.compile('a+')\n"
@@ -191,7 +198,10 @@ class RegexInLoop(Rule):
         if flags and rewrite.has_comment(flags[0]):
             return None
         function = self.ctx.function()
-        anchor = hoist_anchor(self.ctx, self.ctx.loops()[-1])
+        outermost = self.ctx.loops()[-1]
+        if self.ctx.is_caught(node, ("error", "PatternError"), outermost):
+            return None  # a bad pattern's `re.error` would move out of the handler's reach
+        anchor = hoist_anchor(self.ctx, outermost)
         spelled = self._module_name(node.func)
         if function is None or anchor is None or spelled is None:
             return None

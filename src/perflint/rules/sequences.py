@@ -365,8 +365,9 @@ class SortedForMinMax(Rule):
     Unsafe: with ties, `sorted(x)[-1]` returns the last of equal elements and `max(x)`
     the first (values equal but distinct, as `1` and `1.0`; with `key=`, where ties are
     common, `[-1]` is reported without a fix);
-    on empty input `min`/`max` raise ValueError instead of IndexError; with NaN in the
-    data the results can differ.
+    on empty input `min`/`max` raise ValueError instead of IndexError (so no `min`/`max`
+    fix is offered inside a `try` catching either); with NaN in the data the results can
+    differ.
     """
 
     code = "PFL308"
@@ -423,6 +424,11 @@ class SortedForMinMax(Rule):
         Example("def f(atoms):\n    return sorted(atoms, key=lambda a: a.occupancy)[-1]\n", None),
         # `min` is not the builtin here: reported without a fix.
         Example("def f(xs, min):\n    return sorted(xs)[0]\n", None),
+        # A handler waits for the IndexError of empty input (`min` raises ValueError).
+        Example(
+            "def f(xs):\n    try:\n        return sorted(xs)[0]\n    except IndexError:\n        return None\n",
+            None,
+        ),
     )
     good = (
         "def f(xs):\n    return min(xs)\n",
@@ -466,7 +472,9 @@ class SortedForMinMax(Rule):
             args = _sorted_kept_args(cast(cst.Call, sub.value), keep_reverse=False)
             return _call(func, args).with_changes(lpar=sub.lpar, rpar=sub.rpar)
 
-        fix = _replacement(self, node, build) if fixable and _is_builtin(self.ctx, func) else None
+        # On empty input `min`/`max` raise ValueError where indexing raised IndexError.
+        fixable = fixable and _is_builtin(self.ctx, func) and not self.ctx.is_caught(node, ("IndexError", "ValueError"))
+        fix = _replacement(self, node, build) if fixable else None
         self.report(node, f"use `{func}()` instead of sorting to take one element", fix, fixed_size=_sorts_fixed(self, node))
 
     def _report_heapq(
@@ -914,7 +922,8 @@ class FirstElementCopy(Rule):
     their side effects are no longer produced). Where StopIteration would do harm the
     finding carries no fix: inside a generator (it becomes RuntimeError), a generator
     expression, a lambda or `__next__` (it silently ends the iteration that called it),
-    and inside `try`/`with` (a handler may be waiting for the IndexError). Use
+    and inside a `try` or `with suppress(...)` that catches IndexError or StopIteration
+    (a handler may be waiting for the IndexError). Use
     `next(iter(x), default)` where empty input is expected.
     """
 
@@ -966,6 +975,17 @@ class FirstElementCopy(Rule):
             Bound.FIXED_SIZE,
         ),
         Example("key = lambda s: list(s)[0]\n", None, Bound.FIXED_SIZE),
+        Example(
+            "from contextlib import suppress\n\ndef f(s):\n    with suppress(IndexError):\n        return list(s)[0]\n",
+            None,
+            Bound.FIXED_SIZE,
+        ),
+        # A `try` or `with` that does not catch it is no reason to hold the fix back.
+        Example(
+            "def f(path):\n    with open(path) as fp:\n        return list(fp)[0]\n",
+            "def f(path):\n    with open(path) as fp:\n        return next(iter(fp))\n",
+            Bound.FIXED_SIZE,
+        ),
     )
     good = (
         "def f(s):\n    return next(iter(s))\n",
@@ -1009,9 +1029,12 @@ class FirstElementCopy(Rule):
         self.report(node, fix=_replacement(self, node, build) if fixable else None, fixed_size=fixed)
 
     def _stop_iteration_is_plain(self) -> bool:
-        """Whether StopIteration raised here reaches the caller as an ordinary error."""
+        """Whether StopIteration raised here reaches the caller as an ordinary error (and
+        no handler in the function waits for the IndexError it replaces)."""
+        if self.ctx.is_caught(self.ctx.ancestors[-1], ("IndexError", "StopIteration")):
+            return False
         for node in reversed(self.ctx.ancestors[:-1]):
-            if isinstance(node, (cst.Try, cst.TryStar, cst.With, cst.GeneratorExp, cst.Lambda)):
+            if isinstance(node, (cst.GeneratorExp, cst.Lambda)):
                 return False
             if isinstance(node, cst.FunctionDef):
                 return node.name.value != "__next__" and not self._is_generator(node)
@@ -1056,7 +1079,8 @@ class QuadraticListSum(Rule):
     of 2: about 30x faster).
 
     Unsafe: `sum` insists that every element is a list (a tuple raises TypeError) and
-    honours an element type's own `__add__`; `chain` accepts any iterables.
+    honours an element type's own `__add__`; `chain` accepts any iterables. No fix inside
+    a `try` catching TypeError, which may count on `sum`'s.
     """
 
     code = "PFL312"
@@ -1086,6 +1110,10 @@ class QuadraticListSum(Rule):
             Bound.RUNS_ONCE,
         ),
         Example("def f(rows, itertools):\n    return sum(rows, [])\n", None),
+        Example(  # the handler counts on `sum`'s TypeError for a row that is no list
+            "def f(rows):\n    try:\n        return sum(rows, [])\n    except TypeError:\n        return None\n",
+            None,
+        ),
     )
     good = (
         "def f(rows):\n    return sum(rows)\n",
@@ -1118,7 +1146,10 @@ class QuadraticListSum(Rule):
             chain = _call("itertools.chain.from_iterable", [call.args[0]])
             return _call("list", [cst.Arg(chain)]).with_changes(lpar=call.lpar, rpar=call.rpar)
 
-        fixable = _is_builtin(self.ctx, "list") and _module_usable(self.ctx, "itertools")
+        fixable = (
+            _is_builtin(self.ctx, "list") and _module_usable(self.ctx, "itertools")
+            and not self.ctx.is_caught(node, ("TypeError",))  # `sum` raises it for a non-list, `chain` not
+        )
         fix = _replacement(self, node, build, imports=("itertools",)) if fixable else None
         self.report(node, fix=fix, fixed_size=fixed_iterable(self.ctx, positional[0].value))
 
@@ -1185,7 +1216,8 @@ class ListConcatInLoop(Rule):
     change; it is offered only where every other use of `acc` in the function can
     neither keep such a reference nor iterate the list while it grows (no calls other
     than `len()`-like builtins, no `yield`, no closures). `acc.extend(other)` also
-    accepts a non-list `other` (a tuple) where `acc + other` raises TypeError.
+    accepts a non-list `other` (a tuple) where `acc + other` raises TypeError, so no fix is
+    offered inside a `try` catching TypeError.
     """
 
     code = "PFL313"
@@ -1238,6 +1270,12 @@ class ListConcatInLoop(Rule):
             "        snapshots.append(out)\n",
             None,
         ),
+        # A handler catches the TypeError of adding a tuple: reported without a fix.
+        Example(
+            "def f(rows):\n    acc = []\n    for row in rows:\n        try:\n            acc = acc + row\n"
+            "        except TypeError:\n            acc.extend(row)\n    return acc\n",
+            None,
+        ),
         # The loop iterates the list it extends: reported without a fix.
         Example(
             "def f(root):\n    todo = [root]\n    for t in todo:\n        todo = todo + t.children\n    return todo\n",
@@ -1278,7 +1316,9 @@ class ListConcatInLoop(Rule):
         facts = self.ctx.facts(scope)
         private = all(_keeps_list_private(u, loops) for u in facts.uses.get(name, ()))
         fixed = fixed_rebinding(self.ctx, scope, name, loops, lambda b: b.value is not None and _is_concat(name, b.value))
-        fix = _replacement(self, node, _in_place_concat) if private else None
+        # `acc + other` raises TypeError for a tuple `other`, `extend` does not.
+        fixable = private and not self.ctx.is_caught(node, ("TypeError",))
+        fix = _replacement(self, node, _in_place_concat) if fixable else None
         self.report(node, fix=fix, fixed_size=fixed)
 
 

@@ -283,8 +283,12 @@ def _to_append(parts: str) -> Callable[[cst.CSTNode], cst.CSTNode]:
 def _join_fix(
     rule: Rule, ctx: FileContext, facts: ScopeFacts, start: _Start, target: Target,
     statements: Sequence[cst.CSTNode], hint: str,
-) -> Fix:
-    """Collect the parts in a list during the loop and join them once after it."""
+) -> Optional[Fix]:
+    """Collect the parts in a list during the loop and join them once after it; None where
+    a handler inside the loop catches the TypeError of adding a non-str (the join after
+    the loop would raise it out of that handler's reach)."""
+    if any(ctx.is_caught(stmt, ("TypeError",), start.loop) for stmt in statements):
+        return None
     parts = _fresh_name(facts, hint)
     code = rewrite.code_of(ctx, target)
     empty = _is_empty_literal(start.value)
@@ -889,7 +893,9 @@ class QuadraticStrConcat(_AccumulatorRule):
     loop could look at it meanwhile (no other use, no call of unknown code, no yield or
     await). It is unsafe because code run by the loop body (a property, a `__str__`)
     would see the value from before the loop, and if the loop raises, the target keeps
-    that value instead of the partial result.
+    that value instead of the partial result. Not offered where a handler inside the loop
+    catches TypeError: adding a non-str raises it at the `+=`, joining raises it after the
+    loop, out of that handler's reach.
     """
 
     code = "PFL201"
@@ -1020,8 +1026,10 @@ class StrConcatInLoop(_AccumulatorRule):
     needs the string as it grows, which a list of parts cannot give, and the in-place
     append keeps it linear). The fix collects the parts in a list and joins them right
     after the loop. It is not offered when an `else:` of the loop or a handler around it
-    reads `s`, or when a nested function uses it. Unsafe because if the loop raises, `s` keeps its value from before the loop
-    rather than the partial string.
+    reads `s`, or when a nested function uses it, or where a handler inside the loop
+    catches TypeError (adding a non-str raises it at the `+=`; the join would raise it
+    after the loop). Unsafe because if the loop raises, `s` keeps its value from before
+    the loop rather than the partial string.
     """
 
     hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a str literal
@@ -1079,6 +1087,17 @@ class StrConcatInLoop(_AccumulatorRule):
             "        s += x\n"
             "    else:\n"
             "        print(s)\n"
+            "    return s\n",
+            None,
+        ),
+        Example(  # the handler skips parts that are no str: the join would not
+            "def f(xs):\n"
+            "    s = \"\"\n"
+            "    for x in xs:\n"
+            "        try:\n"
+            "            s += x\n"
+            "        except TypeError:\n"
+            "            pass\n"
             "    return s\n",
             None,
         ),
