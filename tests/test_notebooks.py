@@ -290,3 +290,19 @@ def test_a_fix_that_would_lose_a_placeholder_is_not_applied() -> None:
     refused = engine.fix_source(source, "nb", rules, (3, 12), False, cells=True, keeps=lambda code: False)
     assert kept.applied == 1 and refused.applied == 0 and refused.source == source
     assert [d.code for d in refused.diagnostics] == ["PFL310"]
+
+
+def test_a_fix_changes_each_cell_its_pattern_spans(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    search = ["for word in words:\n", "    if word not in seen:\n", "        seen.append(word)\n", "len(seen)"]
+    path.write_bytes(_notebook("seen = []", search))
+    perflint("--fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert path.read_bytes() == _notebook("seen = set()", [*search[:2], "        seen.add(word)\n", search[3]])
+
+
+def test_a_byte_order_mark_stays(tmp_path: Path) -> None:
+    slow = ["names = {}\n", "for word in words:\n", "    if word in names.keys():\n", "        pass"]
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(b"\xef\xbb\xbf" + _notebook(slow))
+    perflint("--select", "PFL310", "--fix", "nb.ipynb", cwd=tmp_path)
+    assert path.read_bytes() == b"\xef\xbb\xbf" + _notebook([*slow[:2], "    if word in names:\n", slow[3]])

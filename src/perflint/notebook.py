@@ -81,11 +81,10 @@ def _layouts(text: str) -> Iterator[_Layout]:
 
 @dataclass
 class _Cell:
-    """A code cell perflint analyzes: its number (from 1, among all cells), its JSON
-    object, its physical lines, which of them are IPython syntax, and how it ends."""
+    """A code cell perflint analyzes: its number (from 1, among all cells), its physical
+    lines, which of them are IPython syntax, and how it ends."""
 
     number: int
-    value: Dict[str, Any]
     lines: List[str]
     ipython: magics.Cell
     ends_with_newline: bool
@@ -311,5 +310,5 @@ def _code_cells(notebook: Any) -> List[_Cell]:
             continue
         if scanned.incomplete:
             raise NotebookError(f"cannot parse: cell {number} ends inside a string, brackets or a continued line")
-        found.append(_Cell(number, cell, lines, scanned, source.endswith(("\n", "\r"))))
+        found.append(_Cell(number, lines, scanned, source.endswith(("\n", "\r"))))
     return found
