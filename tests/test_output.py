@@ -18,11 +18,13 @@ def test_json_lists_findings_with_their_fix_edits(tmp_path: Path) -> None:
     assert {k: v for k, v in finding.items() if k != "fix"} == {
         "code": "PFL310", "name": "in-dict-keys",
         "message": "use `key in dict` instead of `key in dict.keys()`",
-        "path": "slow.py", "line": 4, "column": 12, "end_line": 4, "end_column": 31,
+        "path": "slow.py", "cell": None, "line": 4, "column": 12, "end_line": 4, "end_column": 31,
         "impact": "constant", "bounded": None,
     }
     assert finding["fix"]["applicability"] == "safe"
-    assert finding["fix"]["edits"] == [{"line": 4, "column": 24, "end_line": 4, "end_column": 31, "content": ""}]
+    assert finding["fix"]["edits"] == [
+        {"cell": None, "line": 4, "column": 24, "end_line": 4, "end_column": 31, "content": ""}
+    ]
     assert apply_edits(SLOW, finding["fix"]["edits"]) == FAST
 
 

@@ -103,12 +103,15 @@ def _row(d: Diagnostic) -> list:
     applicability = d.fix.applicability.value if d.fix is not None else None
     description = d.fix.description if d.fix is not None else ""
     bounded = d.bounded.value if d.bounded is not None else None
-    return [d.code, d.name, d.message, d.line, d.column, d.end_line, d.end_column, applicability, description, bounded]
+    return [
+        d.code, d.name, d.message, d.line, d.column, d.end_line, d.end_column, applicability, description, bounded,
+        d.cell,
+    ]
 
 
 def _diagnostic(path: str, row: list) -> Diagnostic:
-    code, name, message, line, column, end_line, end_column, applicability, description, bounded = row
+    code, name, message, line, column, end_line, end_column, applicability, description, bounded, cell = row
     fix = Fix(Applicability(applicability), (), description) if applicability is not None else None
     return Diagnostic(
-        code, name, message, path, line, column, end_line, end_column, fix, Bound(bounded) if bounded else None
+        code, name, message, path, line, column, end_line, end_column, fix, Bound(bounded) if bounded else None, cell
     )

@@ -18,15 +18,16 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from perflint import __version__, cache, noqa, output, profile_run, profiles, sourcefile
+from perflint import __version__, cache, output, profile_run, profiles, sourcefile
 from perflint.bench import bench_command
 from perflint.catalog import RuleInfo
 from perflint.config import Config, ConfigError, load
 from perflint.discovery import discover
 from perflint.model import FileError
+from perflint.notebook import NotebookError, is_notebook
 from perflint.policy import Policy, default_policy, held_summary
 from perflint.profile_report import ProfileView, ShareError, parse_share
-from perflint.runner import FileResult, Settings, run_files, run_source
+from perflint.runner import FileResult, Settings, add_noqa, run_files, run_notebook, run_source
 from perflint.selection import TARGET_VERSIONS, Selectable, Target, parse_target, running_target
 
 STDIN = Path("-")
@@ -247,15 +248,20 @@ def _exit_code(results: Sequence[FileResult], settings: Settings, exit_zero: boo
 def _check_stdin(name: str, config: Config, settings: Settings, report: _Report, exit_zero: bool) -> int:
     """Check the source on stdin; with --fix, print it (fixed, or as it came) to stdout."""
     data = sys.stdin.buffer.read()
-    try:
-        text, encoding = sourcefile.decode(data)
-    except sourcefile.SourceError as error:
-        result, text, fixed = FileResult(name, error=FileError(name, str(error))), "", ""
+    file_settings = _for_file(config, settings, Path(name))
+    if is_notebook(name):
+        result, fixed_data = run_notebook(data, name, file_settings)
     else:
-        result, fixed = run_source(text, name, _for_file(config, settings, Path(name)))
+        try:
+            text, encoding = sourcefile.decode(data)
+        except sourcefile.SourceError as error:
+            result, fixed_data = FileResult(name, error=FileError(name, str(error))), data
+        else:
+            result, fixed = run_source(text, name, file_settings)
+            fixed_data = data if fixed == text else fixed.encode(encoding)
     prints_source = settings.fix and not settings.diff
     if prints_source:
-        sys.stdout.buffer.write(data if fixed == text else fixed.encode(encoding))
+        sys.stdout.buffer.write(fixed_data)
         sys.stdout.flush()
     report.show([result], settings, err=prints_source)
     return _exit_code([result], settings, exit_zero)
@@ -266,14 +272,8 @@ def _add_noqa(files: Sequence[Path], config: Config, settings: Settings) -> int:
     added, failed = 0, False
     for path in files:
         try:
-            source = sourcefile.read(path)
-            result, _ = run_source(source.text, str(path), _for_file(config, settings, path))
-            if result.error is not None:
-                raise sourcefile.SourceError(result.error.reason)
-            text, changed = noqa.add_noqa(source.text, result.diagnostics)
-            if changed:
-                sourcefile.write(source, text)
-        except (sourcefile.SourceError, sourcefile.WriteError) as error:
+            changed = add_noqa(path, _for_file(config, settings, path))
+        except (sourcefile.SourceError, sourcefile.WriteError, NotebookError) as error:
             _echo_error(FileError(str(path), str(error)))
             failed = True
             continue

@@ -1,4 +1,5 @@
-"""Which files to analyze: `*.py`/`*.pyi` under the given paths, minus ignored ones.
+"""Which files to analyze: `*.py`/`*.pyi` and Jupyter notebooks (`*.ipynb`) under the
+given paths, minus ignored ones.
 
 Directories are pruned early: the usual tool and environment folders, and whatever the
 `.gitignore` files of the repository say (read with `pathspec`, which implements git's
@@ -13,10 +14,11 @@ from typing import FrozenSet, Hashable, Iterator, List, Optional, Sequence, Set,
 
 import pathspec
 
-SUFFIXES = (".py", ".pyi")
+SUFFIXES = (".py", ".pyi", ".ipynb")
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", ".tox", ".nox",
-     "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".perflint_cache", ".eggs"}
+     "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".perflint_cache", ".eggs",
+     ".ipynb_checkpoints"}  # Jupyter's copies of the notebooks beside it
 )
 
 Ignore = Tuple[Path, pathspec.PathSpec]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from os.path import commonprefix
+from typing import Optional
 
 import libcst as cst
 
@@ -23,7 +24,8 @@ from perflint.noqa import lines
 class TextEdit:
     """Replace the text from (line, column) to (end_line, end_column) by `content`.
 
-    Lines are 1-based and columns 0-based, as in `Diagnostic`.
+    Lines are 1-based and columns 0-based, as in `Diagnostic` (in a notebook, the
+    lines of the `cell`).
     """
 
     line: int
@@ -31,6 +33,7 @@ class TextEdit:
     end_line: int
     end_column: int
     content: str
+    cell: Optional[int] = None
 
 
 def text_edits(module: cst.Module, fix: Fix, line_length: int = DEFAULT_LINE_LENGTH) -> list[TextEdit]:

@@ -85,16 +85,17 @@ def _syntax_reason(error: cst.ParserSyntaxError) -> str:
     return f"{detail} at line {line}, column {column}" if line else detail
 
 
-def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target) -> List[Finding]:
-    """Every finding of `rules` in `module`, in traversal order."""
-    if not rules:
+def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target, cells: bool = False) -> List[Finding]:
+    """Every finding of `rules` in `module`, in traversal order (`cells`: the module is
+    a notebook's cells, see `FileContext`)."""
+    if not rules or not module.body:
         return []
     _raise_recursion_limit()
     findings: List[Finding] = []
-    ctx = FileContext(module, target)
+    ctx = FileContext(module, target, cells)
     try:
         visits, leaves = callback_tables([rule(ctx, findings) for rule in rules])
-        walk(module, visits, leaves, ctx.ancestors)
+        walk(ctx.module, visits, leaves, ctx.ancestors)
     except RecursionError:
         raise AnalysisError("cannot analyze: too deeply nested (recursion limit)") from None
     return findings
@@ -128,10 +129,16 @@ def place(findings: Sequence[Finding], locator: Locator, path: str) -> List[Diag
 
 
 def check(
-    source: str, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False
+    source: str, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False,
+    cells: bool = False,
 ) -> Tuple[Optional[cst.Module], List[Diagnostic]]:
     """The parsed (triaged) module and its diagnostics; no module when triage found
-    nothing any rule could fire on. Raises AnalysisError."""
+    nothing any rule could fire on. A notebook's `cells` are not triaged: triage judges
+    module-level code as code that runs once, and notebooks are small. Raises
+    AnalysisError."""
+    if cells:
+        module = parse(source)
+        return module, diagnose(module, path, rules, target, inline_noqa, code=source, cells=True)
     reduced = triage(source, rules)
     if reduced.text is None:
         return None, []
@@ -154,10 +161,11 @@ def diagnose(
     inline_noqa: bool = False,
     starts: Optional[Anchors] = None,
     code: Optional[str] = None,
+    cells: bool = False,
 ) -> List[Diagnostic]:
     """Diagnostics for a parsed file (whose fixes can then be applied to `module`);
     `code` is the text it was parsed from, if known."""
-    findings = find(module, rules, target)
+    findings = find(module, rules, target, cells)
     if not findings:
         return []
     locator = Locator(module, starts)
@@ -179,8 +187,14 @@ class FixOutcome:
     module: Optional[cst.Module] = None  # the fixed tree, which the remaining fixes apply to
 
 
-def _valid(code: str, must_compile: bool) -> Optional[cst.Module]:
-    """The parsed module if fixed code still parses (and compiles, if the input did)."""
+Keeps = Callable[[str], bool]  # whether fixed code keeps what the file needs (a notebook's cells)
+
+
+def _valid(code: str, must_compile: bool, keeps: Optional[Keeps] = None) -> Optional[cst.Module]:
+    """The parsed module if fixed code still parses (and compiles, if the input did)
+    and `keeps` accepts it."""
+    if keeps is not None and not keeps(code):
+        return None
     try:
         module = parse(code)
         if must_compile:
@@ -207,6 +221,8 @@ def fix_source(
     inline_noqa: bool = False,
     reported: Optional[Callable[[Finding], bool]] = None,
     line_length: int = DEFAULT_LINE_LENGTH,
+    cells: bool = False,
+    keeps: Optional[Keeps] = None,
 ) -> FixOutcome:
     """Apply fixes until none is left (or the round limit), then report what remains.
 
@@ -214,9 +230,11 @@ def fix_source(
     round applies a non-overlapping set and checks that the result parses and
     compiles; a set that breaks the code is retried one fix at a time, and a fix that
     breaks it alone is skipped (its finding stays, without a fix). Statements the fixes
-    write are kept within `line_length`. Raises AnalysisError.
+    write are kept within `line_length`. A notebook's `cells` are analyzed as `check`
+    analyzes them, and a fix whose code `keeps` refuses is skipped as one that breaks
+    the code. Raises AnalysisError.
     """
-    if triage(source, rules).text is None:
+    if not cells and triage(source, rules).text is None:
         return FixOutcome(source, 0, [], None)
     allowed = allowed_applicabilities(unsafe)
     module = parse(source)
@@ -225,7 +243,7 @@ def fix_source(
     skipped: set = set()  # indexes of findings whose fix failed, for the current tree
 
     def current(module: cst.Module) -> List[Finding]:
-        return unsilenced(find(module, rules, target), Locator(module), inline_noqa)
+        return unsilenced(find(module, rules, target, cells), Locator(module), inline_noqa)
 
     findings = current(module)
     for _ in range(MAX_FIX_ROUNDS):
@@ -238,8 +256,8 @@ def fix_source(
             break
         chosen = non_overlapping(fix for _, fix in candidates)
         index_of = {id(fix): i for i, fix in candidates}
-        fixed = _try(module, chosen, must_compile, line_length) or (
-            _try(module, chosen[:1], must_compile, line_length) if len(chosen) > 1 else None
+        fixed = _try(module, chosen, must_compile, line_length, keeps) or (
+            _try(module, chosen[:1], must_compile, line_length, keeps) if len(chosen) > 1 else None
         )
         if fixed is None:
             skipped.add(index_of[id(chosen[0])])
@@ -257,7 +275,7 @@ def fix_source(
 
 
 def _try(
-    module: cst.Module, fixes: Sequence[Fix], must_compile: bool, line_length: int
+    module: cst.Module, fixes: Sequence[Fix], must_compile: bool, line_length: int, keeps: Optional[Keeps] = None
 ) -> Optional[Tuple[cst.Module, int]]:
     try:
         code = apply_fixes(module, fixes, line_length).code
@@ -265,6 +283,6 @@ def _try(
         return None
     if code == module.code:
         return None
-    checked = _valid(code, must_compile)
+    checked = _valid(code, must_compile, keeps)
     return (checked, len(fixes)) if checked is not None else None
 

@@ -97,7 +97,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """A finding placed in a file. Lines are 1-based, columns 0-based (as `ast`)."""
+    """A finding placed in a file. Lines are 1-based, columns 0-based (as `ast`). In a
+    notebook, `cell` is the cell's number (from 1) and lines are the cell's."""
 
     code: str
     name: str
@@ -109,6 +110,7 @@ class Diagnostic:
     end_column: int
     fix: Optional[Fix] = field(default=None, compare=False, repr=False)
     bounded: Optional[Bound] = None
+    cell: Optional[int] = None
 
     @property
     def fix_applicability(self) -> Optional[Applicability]:

@@ -33,12 +33,15 @@ def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     return kind is Applicability.SAFE or (kind is Applicability.UNSAFE and unsafe)
 
 
+def _place(diagnostic: Diagnostic) -> str:
+    """`line:col`, or `cell N:line:col` in a notebook (as Ruff writes it)."""
+    cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
+    return f"{cell}{diagnostic.line}:{diagnostic.column + 1}"
+
+
 def text_line(diagnostic: Diagnostic, unsafe: bool) -> str:
     mark = "[*] " if _fixable(diagnostic, unsafe) else ""
-    return (
-        f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column + 1}: "
-        f"{diagnostic.code} {mark}{diagnostic.message}"
-    )
+    return f"{diagnostic.path}:{_place(diagnostic)}: {diagnostic.code} {mark}{diagnostic.message}"
 
 
 def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[FileError] = ()) -> str:
@@ -95,6 +98,7 @@ def statistics_json(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
 
 def _edit(edit: TextEdit) -> dict[str, Any]:
     return {
+        "cell": edit.cell,
         "line": edit.line, "column": edit.column + 1,
         "end_line": edit.end_line, "end_column": edit.end_column + 1,
         "content": edit.content,
@@ -115,6 +119,7 @@ def as_dict(diagnostic: Diagnostic, edits: Sequence[TextEdit] | None = None) -> 
         "name": diagnostic.name,
         "message": diagnostic.message,
         "path": diagnostic.path,
+        "cell": diagnostic.cell,
         "line": diagnostic.line,
         "column": diagnostic.column + 1,
         "end_line": diagnostic.end_line,
@@ -142,11 +147,16 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str,
     return {"startLine": line, "startColumn": column + 1, "endLine": end_line, "endColumn": end_column + 1}
 
 
-def _location(path: str, region: dict[str, int] | None = None) -> dict[str, Any]:
+def _location(path: str, region: dict[str, int] | None = None, cell: int | None = None) -> dict[str, Any]:
+    """A file's location; in a notebook the region's lines are the cell's, and the cell
+    is a logical location (its lines are not the lines of the file's JSON)."""
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"}}
     if region is not None:
         physical["region"] = region
-    return {"physicalLocation": physical}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if cell is not None:
+        location["logicalLocations"] = [{"name": f"cell {cell}", "kind": "notebook cell"}]
+    return location
 
 
 def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
@@ -174,7 +184,8 @@ def as_sarif(results: Sequence[FileResult], selected: Sequence[Selectable]) -> s
             "ruleIndex": index[d.code],
             "level": "warning",
             "message": {"text": d.message},
-            "locations": [_location(d.path, _region(d.line, d.column, d.end_line, d.end_column))],
+            "locations": [_location(d.path, _region(d.line, d.column, d.end_line, d.end_column), d.cell)],
+            **({"properties": {"cell": d.cell}} if d.cell is not None else {}),
         }
         for result in results
         for d in result.diagnostics
@@ -206,11 +217,21 @@ def _escape(text: str, property_value: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
+def _github_place(diagnostic: Diagnostic) -> str:
+    return "" if diagnostic.cell is not None else f"line={diagnostic.line},col={diagnostic.column + 1},"
+
+
+def _cell_prefix(diagnostic: Diagnostic) -> str:
+    return f"{_place(diagnostic)}: " if diagnostic.cell is not None else ""
+
+
 def github_lines(results: Sequence[FileResult]) -> list[str]:
-    """`::warning` annotations for findings, `::error` for files that could not be checked."""
+    """`::warning` annotations for findings, `::error` for files that could not be checked.
+    A notebook's finding is annotated on the file, its cell and line in the message: the
+    cell's lines are not the lines of the file GitHub shows."""
     lines = [
-        f"::warning file={_escape(d.path, True)},line={d.line},col={d.column + 1},"
-        f"title={d.code}::{_escape(f'{d.code} {d.message}')}"
+        f"::warning file={_escape(d.path, True)},{_github_place(d)}"
+        f"title={d.code}::{_escape(f'{_cell_prefix(d)}{d.code} {d.message}')}"
         for result in results
         for d in result.diagnostics
     ]

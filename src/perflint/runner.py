@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
 from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix
+from perflint.notebook import Notebook, NotebookError, is_notebook
 from perflint.policy import Policy
 
 if TYPE_CHECKING:
@@ -51,18 +52,54 @@ class FileResult:
     content: str = ""  # digest of the file's content after the run (for the cache)
 
 
-def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, str]":
+def run_source(
+    text: str, path: str, settings: Settings, book: Optional[Notebook] = None
+) -> "tuple[FileResult, str]":
     """Analyze (and with fix/diff, fix) one file's text; returns the result and new text.
 
     `# perflint: noqa` lines turn rules off for the file before anything runs. Fixes
     are applied only to findings the policy reports: what is held back is not shown,
-    so it is not changed either.
+    so it is not changed either. With `book`, `text` is that notebook's code (positions
+    stay those of `text`, and `run_notebook` makes the diff).
     """
+    result, new_text = _run_text(text, path, settings, book)
+    if new_text != text and settings.diff and book is None:
+        result.diff = "".join(difflib.unified_diff(
+            text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=path, tofile=path,
+        ))
+    return result, new_text
+
+
+def run_notebook(data: bytes, path: str, settings: Settings) -> "tuple[FileResult, bytes]":
+    """`run_source` for a notebook file's bytes: the code cells are analyzed as one text
+    (see `notebook`), findings are placed in their cells, and the new bytes differ only
+    in the sources of the cells fixes changed (with `diff`, shown cell by cell)."""
+    try:
+        book = Notebook(data)
+    except NotebookError as error:
+        return FileResult(path, error=FileError(path, str(error))), data
+    result, new_text = run_source(book.text, path, settings, book)
+    new_data = data
+    if new_text != book.text:
+        try:
+            new_data = book.updated(new_text)
+        except NotebookError as error:
+            # Nothing can be fixed after all: what remains is every finding of the notebook as it is.
+            result, _ = run_source(book.text, path, replace(settings, fix=False, diff=False), book)
+            result.error = FileError(path, str(error), unwritten=True)
+        else:
+            result.diff = book.diff(new_text, path) if settings.diff else ""
+    _in_cells(result, book)
+    return result, new_data
+
+
+def _run_text(text: str, path: str, settings: Settings, book: Optional[Notebook] = None) -> "tuple[FileResult, str]":
     result = FileResult(path)
     from perflint import engine
     from perflint.rule import rule_classes
 
     rules = rule_classes(noqa.active_rules(text, settings.rules))
+    cells = book is not None
     new_text = text
     try:
         with _collector_paused():
@@ -70,23 +107,34 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
                 outcome = engine.fix_source(
                     text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa,
                     lambda finding: settings.policy.reports(finding.code, finding.bounded),
-                    settings.line_length,
+                    settings.line_length, cells, book.keeps if book is not None else None,
                 )
                 result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
                 module, new_text = outcome.module, outcome.source
-                if new_text != text and settings.diff:
-                    result.diff = "".join(difflib.unified_diff(
-                        text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                        fromfile=path, tofile=path,
-                    ))
             else:
-                module, result.diagnostics = engine.check(text, path, rules, settings.target, settings.inline_noqa)
+                module, result.diagnostics = engine.check(
+                    text, path, rules, settings.target, settings.inline_noqa, cells
+                )
             if settings.describe_fixes and module is not None:
                 result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error))
     _apply_policy(result, settings.policy)
     return result, new_text
+
+
+def _in_cells(result: FileResult, book: Notebook) -> None:
+    """Place the result's findings, fix edits and parse error in the notebook's cells.
+    An edit is given in the cell it starts in (no edit spans cells)."""
+    def placed(diagnostic: Diagnostic) -> Diagnostic:
+        cell, line = book.place(diagnostic.line)
+        return replace(diagnostic, cell=cell, line=line, end_line=book.place(diagnostic.end_line)[1])
+
+    result.diagnostics = [placed(d) for d in result.diagnostics]
+    result.held = [placed(d) for d in result.held]
+    result.fix_edits = {index: [book.place_edit(edit) for edit in edits] for index, edits in result.fix_edits.items()}
+    if result.error is not None and not result.error.unwritten:
+        result.error = replace(result.error, reason=book.place_reason(result.error.reason))
 
 
 def _apply_policy(result: FileResult, policy: Policy) -> None:
@@ -137,6 +185,8 @@ def run_file(path: Path, settings: Settings) -> FileResult:
     can cross a process boundary and be cached.
     """
     shown = str(path)
+    if is_notebook(shown):
+        return _run_notebook_file(path, settings)
     try:
         source = sourcefile.read(path)
     except sourcefile.SourceError as error:
@@ -150,6 +200,54 @@ def run_file(path: Path, settings: Settings) -> FileResult:
             # Nothing was fixed after all: what remains is every finding of the file as it is.
             result, _ = run_source(source.text, shown, replace(settings, fix=False))
             result.error = FileError(shown, str(error), unwritten=True)
+    return _portable_result(result, content)
+
+
+def add_noqa(path: Path, settings: Settings) -> int:
+    """Silence every current finding of one file with a `# noqa: CODE` comment on its
+    line (in a notebook, on its cell's line); returns how many lines changed. Raises
+    SourceError (unreadable or unparsable), NotebookError or WriteError."""
+    if is_notebook(str(path)):
+        data = sourcefile.read_bytes(path)
+        book = Notebook(data)
+        text, changed = _with_noqa(book.text, str(path), settings, book)
+        if changed:
+            sourcefile.write_bytes(path, book.updated(text))
+        return changed
+    source = sourcefile.read(path)
+    text, changed = _with_noqa(source.text, str(path), settings)
+    if changed:
+        sourcefile.write(source, text)
+    return changed
+
+
+def _with_noqa(text: str, path: str, settings: Settings, book: Optional[Notebook] = None) -> "tuple[str, int]":
+    result, _ = run_source(text, path, settings, book)
+    if result.error is not None:
+        reason = result.error.reason
+        raise sourcefile.SourceError(book.place_reason(reason) if book is not None else reason)
+    return noqa.add_noqa(text, result.diagnostics)
+
+
+def _run_notebook_file(path: Path, settings: Settings) -> FileResult:
+    shown = str(path)
+    try:
+        data = sourcefile.read_bytes(path)
+    except sourcefile.SourceError as error:
+        return FileResult(shown, error=FileError(shown, str(error)))
+    result, fixed = run_notebook(data, shown, settings)
+    content = data
+    if settings.fix and not settings.diff and fixed != data:
+        try:
+            sourcefile.write_bytes(path, fixed)
+            content = fixed
+        except sourcefile.WriteError as error:
+            result, _ = run_notebook(data, shown, replace(settings, fix=False))
+            result.error = FileError(shown, str(error), unwritten=True)
+    return _portable_result(result, content)
+
+
+def _portable_result(result: FileResult, content: bytes) -> FileResult:
     result.diagnostics = [_portable(d) for d in result.diagnostics]
     result.held = [_portable(d) for d in result.held]
     result.content = cache.digest(content)

@@ -45,11 +45,15 @@ def decode(data: bytes) -> tuple:
         raise SourceError(f"cannot decode: {error}") from None
 
 
-def read(path: Path) -> Source:
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
+
+
+def read(path: Path) -> Source:
+    data = read_bytes(path)
     text, encoding = decode(data)
     return Source(path, text, encoding, data)
 
@@ -64,19 +68,30 @@ def write(source: Source, text: str) -> bytes:
     not carry the old one's owner and group, or the file has other hard links, it is
     overwritten in place instead, as an editor would.
     """
-    real = Path(os.path.realpath(source.path))
-    which = f" {real}" if source.path.is_symlink() else ""
     try:
         data = text.encode(source.encoding)
+    except UnicodeEncodeError as error:
+        raise WriteError(f"cannot write{_which(source.path)}: {error}") from None
+    write_bytes(source.path, data)
+    return data
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace the file's content as `write` does (a notebook's JSON, say). Raises
+    WriteError."""
+    real = Path(os.path.realpath(path))
+    try:
         with open(real, "r+b") as current:
             info = os.fstat(current.fileno())
             if info.st_nlink > 1 or not _replace(real, data, info):
                 _overwrite(current, data)
-    except UnicodeEncodeError as error:
-        raise WriteError(f"cannot write{which}: {error}") from None
     except OSError as error:
-        raise WriteError(f"cannot write{which}: {error.strerror or error}") from None
-    return data
+        raise WriteError(f"cannot write{_which(path)}: {error.strerror or error}") from None
+
+
+def _which(path: Path) -> str:
+    """The link's target, named when the path is a link (the file in question)."""
+    return f" {os.path.realpath(path)}" if path.is_symlink() else ""
 
 
 def _replace(path: Path, data: bytes, info: os.stat_result) -> bool:

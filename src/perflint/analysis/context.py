@@ -41,10 +41,27 @@ def last_name(expr: cst.BaseExpression) -> str:
     return expr.value if isinstance(expr, cst.Name) else ""
 
 
-class FileContext:
-    """Per-file state shared by all rules during one traversal."""
+# The function a notebook's cells are analyzed as the body of (see `FileContext`).
+CELLS_FUNCTION = "__cells__"
 
-    def __init__(self, module: cst.Module, target: Tuple[int, int]) -> None:
+
+class FileContext:
+    """Per-file state shared by all rules during one traversal.
+
+    A notebook's cells (`cells`) are analyzed as the body of a function: they run each
+    time the user runs them, they are where the work is (a loop over a DataFrame at a
+    cell's top level is the hot code), and what they bind is theirs, as a function's
+    locals are. So rules that look for hot code in functions look there too, and
+    nothing in them counts as code that runs once at import (`bound`). The tree the
+    rules walk (`module`) wraps the cells' statements, which stay the very nodes of the
+    parsed module, so findings and fixes apply to it unchanged.
+    """
+
+    def __init__(self, module: cst.Module, target: Tuple[int, int], cells: bool = False) -> None:
+        self._cells: Optional[cst.IndentedBlock] = cst.IndentedBlock(body=module.body) if cells else None
+        if self._cells is not None:
+            body = cst.FunctionDef(name=cst.Name(CELLS_FUNCTION), params=cst.Parameters(), body=self._cells)
+            module = module.with_changes(body=[body])
         self.module = module
         self.target = target
         self.ancestors: List[cst.CSTNode] = []
@@ -60,6 +77,12 @@ class FileContext:
     def loops(self) -> List[cst.CSTNode]:
         """Loops repeating the current node, innermost first, within its scope."""
         return enclosing_loops(self.ancestors)
+
+    def at_top_level(self) -> bool:
+        """Whether the node being visited is a statement of the module (of a notebook's
+        cells, which the rules see in a function)."""
+        parent = self.parent()
+        return isinstance(parent, cst.Module) or (parent is not None and parent is self._cells)
 
     def function(self) -> Optional[cst.CSTNode]:
         """The innermost def/lambda around the node, if no class or module is closer."""

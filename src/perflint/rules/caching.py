@@ -467,7 +467,7 @@ class MissingMemoization(Rule):
         return _calls(node.name, _from_line(region.text, line, node.lineno), 2) and _may_memoize(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if node.decorators or node.asynchronous is not None or not isinstance(self.ctx.parent(), cst.Module):
+        if node.decorators or node.asynchronous is not None or not self.ctx.at_top_level():
             return
         params = _params(node.params)
         if not params or not isinstance(node.body, cst.IndentedBlock):
@@ -481,8 +481,8 @@ class MissingMemoization(Rule):
             return
         if not _repeats(scan.calls):
             return
-        if len(self.ctx.facts(self.ctx.module).bindings.get(name, ())) != 1:
-            return  # rebound or wrapped elsewhere in the module
+        if len(self.ctx.bindings(name)[1]) != 1:
+            return  # rebound or wrapped elsewhere in the module (or in the notebook)
         cache = "functools.cache" if self.ctx.target >= (3, 9) else "functools.lru_cache(maxsize=None)"
         message = self.message.replace("functools.cache", cache)
         functools_bound = self.ctx.bindings("functools")[1]
