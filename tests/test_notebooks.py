@@ -294,7 +294,7 @@ def test_a_fix_that_would_lose_a_placeholder_is_not_applied() -> None:
 
 def test_a_fix_changes_each_cell_its_pattern_spans(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    search = ["for word in words:\n", "    if word not in seen:\n", "        seen.append(word)\n", "len(seen)"]
+    search = ["for word in set(words):\n", "    if word not in seen:\n", "        seen.append(word)\n", "len(seen)"]
     path.write_bytes(_notebook("seen = []", search))
     perflint("--fix", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
     assert path.read_bytes() == _notebook("seen = set()", [*search[:2], "        seen.add(word)\n", search[3]])
