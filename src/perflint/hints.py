@@ -96,6 +96,12 @@ def in_a_function(region: Region) -> bool:
     )
 
 
+def annotated_list_param(region: Region, name: str) -> bool:
+    """Whether `name: list`/`name: List[...]`/`name: typing.List` may be a parameter (the
+    text condition of `analysis.shapes.annotated_list`)."""
+    return region.has(rf"\b{re.escape(name)}{BLANK}:{BLANK}(?:typing{BLANK}\.{BLANK})?(?:list|List)\b")
+
+
 def aliased(region: Region, names: Collection[str]) -> bool:
     """Whether the file of `region` may bind a name to an attribute of one of `names`
     (`search = re.search`, anywhere in it), which `FileContext.callee_name` resolves like

@@ -62,3 +62,18 @@ def clauses(comp: cst.BaseComp) -> List[cst.CompFor]:
 def has_async_for(comp: cst.BaseComp) -> bool:
     """Whether a clause is `async for` (the comprehension is then an async one)."""
     return any(clause.asynchronous is not None for clause in clauses(comp))
+
+
+def annotated_list(function: cst.FunctionDef, name: str) -> bool:
+    """Whether `name` is a parameter annotated as a list (`list`, `list[int]`, `List[str]`,
+    `typing.List`): a type the function's author states, which rules take as known."""
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name and param.annotation is not None:
+            hint = param.annotation.annotation
+            if isinstance(hint, cst.Subscript):
+                hint = hint.value
+            if isinstance(hint, cst.Attribute) and is_name(hint.value, "typing"):
+                hint = hint.attr
+            return is_name(hint, "list", "List")
+    return False

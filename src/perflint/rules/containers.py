@@ -19,9 +19,9 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_size, persisting_loops
 from perflint.analysis.hashable import is_hashable, items_hashable
 from perflint.analysis.scope import Binding, ScopeFacts, Use
+from perflint.analysis.shapes import annotated_list, target_names
 from perflint.analysis.shapes import is_name as _is_name
-from perflint.analysis.shapes import target_names
-from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region
+from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region, annotated_list_param
 from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, subtree_ids, visit
@@ -106,11 +106,6 @@ def _receivers(region: Region, call: str, plain: bool) -> Optional[Set[str]]:
         if not (plain and receiver.start() > 0 and text[receiver.start() - 1] in "."):
             found.add(receiver.group(1))
     return found
-
-
-def _annotated_list_param(region: Region, name: str) -> bool:
-    """Whether `name: list`/`name: List[...]`/`name: typing.List` may be a parameter."""
-    return region.has(rf"\b{re.escape(name)}{BLANK}:{BLANK}(?:typing{BLANK}\.{BLANK})?(?:list|List)\b")
 
 
 # -- PFL301 with `ast`: for the few regions its text condition keeps, which are mostly a
@@ -1046,7 +1041,7 @@ class _FrontOfList(_ContainerRule):
         if not called:
             return False
         lists = _list_names(region)
-        return any(name in lists or _annotated_list_param(region, name) for name in called)
+        return any(name in lists or annotated_list_param(region, name) for name in called)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -1064,7 +1059,7 @@ class _FrontOfList(_ContainerRule):
         if function is None or not loops:
             return
         name = func.value.value
-        if not self._maybe_list(function, name) and not _annotated_list(function, name):
+        if not self._maybe_list(function, name) and not annotated_list(function, name):
             return
         facts = self.ctx.facts(function)
         if not persisting_loops(facts, name, loops) or self.ctx.leaves_loop_after():
@@ -1073,7 +1068,7 @@ class _FrontOfList(_ContainerRule):
         bindings = self._list_bindings(facts, name)
         if bindings is not None:
             self.report(node, fix=self._deque_fix(function, facts, name, bindings), fixed_size=fixed)
-        elif _annotated_list(function, name) and len(facts.bindings.get(name, ())) == 1:
+        elif annotated_list(function, name) and len(facts.bindings.get(name, ())) == 1:
             self.report(node, fixed_size=fixed)
 
     def _deque_fix(
@@ -1128,20 +1123,6 @@ def _to_deque(value: cst.CSTNode) -> cst.CSTNode:
         return cst.Call(deque, lpar=value.lpar, rpar=value.rpar)
     assert isinstance(value, cst.BaseExpression)
     return cst.Call(deque, [cst.Arg(value.with_changes(lpar=(), rpar=()))], lpar=value.lpar, rpar=value.rpar)
-
-
-def _annotated_list(function: cst.FunctionDef, name: str) -> bool:
-    """Whether `name` is a parameter annotated as a list (`list`, `list[int]`, `List[str]`)."""
-    params = function.params
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value == name and param.annotation is not None:
-            hint = param.annotation.annotation
-            if isinstance(hint, cst.Subscript):
-                hint = hint.value
-            if isinstance(hint, cst.Attribute) and _is_name(hint.value, "typing"):
-                hint = hint.attr
-            return isinstance(hint, cst.Name) and hint.value in ("list", "List")
-    return False
 
 
 @register

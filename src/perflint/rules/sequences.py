@@ -20,9 +20,9 @@ from perflint.analysis.growth import (
     fixed_size,
     same_data_loops,
 )
-from perflint.analysis.scope import Use
-from perflint.analysis.shapes import contains, has_async_for, is_name
-from perflint.hints import BLANK, LOOP, Region
+from perflint.analysis.scope import Binding, Use
+from perflint.analysis.shapes import annotated_list, contains, has_async_for, is_name
+from perflint.hints import BLANK, LOOP, Region, annotated_list_param
 from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Finding, Fix, Impact
 from perflint.rule import Rule, register
 from perflint.walk import Visitor, visit
@@ -1373,7 +1373,8 @@ class SliceShiftInLoop(Rule):
     Flagged only where `xs` carries over between turns: not when the loop rebinds it
     otherwise (a `for` target, `name = item`), nor when a `break`/`return` follows. A
     slice of a memoryview or NumPy array is a view, not a copy: `xs` bound to one is not
-    flagged, nor is a parameter that the function never uses as a str, bytes or list.
+    flagged, nor is a parameter that the function never uses as a str, bytes or list
+    and that is not annotated as a list (`tokens: list`).
     """
 
     code = "PFL314"
@@ -1416,7 +1417,12 @@ class SliceShiftInLoop(Rule):
             key = (function, name)
             if key in views or any(s is loop or loop in around for s, around in other.get(key, ())):
                 continue
-            if key in valued or region.has(rf"\b{name}{BLANK}:=") or region.has(rf"\b{name}{BLANK}\.{BLANK}{_SEQUENCE_METHOD}"):
+            if (
+                key in valued
+                or region.has(rf"\b{name}{BLANK}:=")
+                or region.has(rf"\b{name}{BLANK}\.{BLANK}{_SEQUENCE_METHOD}")
+                or annotated_list_param(region, name)
+            ):
                 return True
         return False
 
@@ -1432,6 +1438,11 @@ class SliceShiftInLoop(Rule):
             "        size = int.from_bytes(data[:4], 'big')\n        data = data[4 + size:]\n"
         ),
         Example("def unquote(s):\n    while s.startswith('>'):\n        s = s[1:]\n    return s\n"),
+        Example(  # a parameter annotated as a list: its slices are copies
+            "def parse(tokens: list):\n    out = []\n    while tokens:\n        out.append(tokens[0])\n"
+            "        tokens = tokens[1:]\n    return out\n"
+        ),
+        Example("import typing\n\ndef f(xs: typing.List[int]):\n    while xs:\n        xs = xs[2:]\n"),
     )
     good = (
         "def f(lines):\n    for line in lines:\n        if line.startswith('#'):\n            line = line[1:]\n        print(line)\n",
@@ -1474,12 +1485,25 @@ class SliceShiftInLoop(Rule):
         values = [b.value for b in others if b.value is not None]
         if any(_may_be_view(self.ctx, value) for value in values):
             return
-        if not values and not any(u.method() in _SEQUENCE_METHODS for u in self.ctx.facts(scope).uses.get(name, ())):
+        if not values and not (
+            _is_list_parameter(scope, name, others)
+            or any(u.method() in _SEQUENCE_METHODS for u in self.ctx.facts(scope).uses.get(name, ()))
+        ):
             return  # a parameter (or loop target) of unknown type: may be a memoryview
         small = bool(values) and all(fixed_iterable(self.ctx, value) for value in values)
         fresh = {id(b) for b in others}
         shifts = fixed_rebinding(self.ctx, scope, name, self.ctx.loops(), lambda b: id(b) not in fresh)
         self.report(node, fixed_size=small or shifts)
+
+
+def _is_list_parameter(scope: cst.CSTNode, name: str, bindings: Sequence[Binding]) -> bool:
+    """Whether `name` is a parameter annotated as a list (`tokens: list`) and only that:
+    its slices are copies."""
+    return (
+        isinstance(scope, cst.FunctionDef)
+        and annotated_list(scope, name)
+        and all(b.kind == "param" for b in bindings)
+    )
 
 
 # Methods of str, bytes or list that memoryview and NumPy arrays lack.
