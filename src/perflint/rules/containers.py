@@ -33,7 +33,7 @@ READING_BUILTINS = frozenset({
 })
 LIST_READ_METHODS = frozenset({"count", "index", "copy"})
 READ_KINDS = frozenset({"member", "len", "truth", "iter", "item-load", "compare", "read-call", "return"})
-LIST_MAKERS = (cst.List, cst.ListComp, cst.Call)
+LIST_MAKERS = (cst.List, cst.ListComp, cst.Call, cst.Subscript)  # a slice may copy a list
 
 
 # -- triage conditions (see `Rule.may_fire`) ----------------------------------------------
@@ -1041,7 +1041,9 @@ class _FrontOfList(_ContainerRule):
         if not called:
             return False
         lists = _list_names(region)
-        return any(name in lists or annotated_list_param(region, name) for name in called)
+        if any(name in lists or annotated_list_param(region, name) for name in called):
+            return True
+        return region.node is None or bool(called & _sliced_names(region.node))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -1071,6 +1073,28 @@ class _FrontOfList(_ContainerRule):
         elif annotated_list(function, name) and len(facts.bindings.get(name, ())) == 1:
             self.report(node, fixed_size=fixed)
 
+    def _is_list_value(self, value: Optional[cst.BaseExpression]) -> bool:
+        """A list as for every container rule, or a slice (`xs[:]`, `xs[1:]`): a slice
+        that `pop`/`insert` is called on is a list (or a bytearray, as slow to change at
+        the front), since slices of str, bytes, tuple and range have neither method and
+        a dict cannot be sliced."""
+        return super()._is_list_value(value) or _is_slice(value)
+
+    def _known_list(self, function: cst.FunctionDef, facts: ScopeFacts, node: cst.BaseExpression) -> bool:
+        """Whether `node` is certainly a list: a list display, comprehension or
+        `list(...)`, a local bound only to those, or a parameter annotated as a list
+        (the thing sliced, for a fix that copies it into a deque instead)."""
+        if super()._is_list_value(node):
+            return True
+        if not isinstance(node, cst.Name) or facts.is_shared(node.value):
+            return False
+        found = facts.bindings.get(node.value, ())
+        if annotated_list(function, node.value):
+            return len(found) == 1
+        return bool(found) and all(
+            b.kind in ("assign", "annassign") and super(_FrontOfList, self)._is_list_value(b.value) for b in found
+        )
+
     def _deque_fix(
         self, function: cst.FunctionDef, facts: ScopeFacts, name: str, bindings: Sequence[Binding]
     ) -> Optional[Fix]:
@@ -1078,7 +1102,13 @@ class _FrontOfList(_ContainerRule):
             return None
         if not self._module_usable("collections"):
             return None
-        edits = [Edit(b.value, replace=_to_deque) for b in bindings if b.value is not None]
+        edits = []
+        for binding in bindings:
+            value = binding.value
+            assert value is not None  # an assignment
+            if isinstance(value, cst.Subscript) and _is_slice(value) and not self._known_list(function, facts, value.value):
+                return None  # the copy of something else than a list may not be one
+            edits.append(Edit(value, replace=_to_deque))
         for use in facts.uses.get(name, ()):
             kind = self._kind(use)
             call = use.grandparent
@@ -1115,14 +1145,44 @@ def _front_call(call: cst.Call) -> Optional[object]:
 
 
 def _to_deque(value: cst.CSTNode) -> cst.CSTNode:
-    """`[]` -> `collections.deque()`, `list(x)` -> `collections.deque(x)`, `[...]` -> `collections.deque([...])`."""
+    """`[]` -> `collections.deque()`, `list(x)` -> `collections.deque(x)`, `[...]` -> `collections.deque([...])`,
+    `xs[:]` -> `collections.deque(xs)` (the deque is the copy), `xs[1:]` -> `collections.deque(xs[1:])`."""
     deque = cst.Attribute(cst.Name("collections"), cst.Name("deque"))
     if isinstance(value, cst.Call):
         return value.with_changes(func=deque)
+    if isinstance(value, cst.Subscript) and _is_slice(value, whole=True):
+        if len(rewrite.comments(value)) == len(rewrite.comments(value.value)):  # none in `[:]`
+            return cst.Call(deque, [cst.Arg(value.value)], lpar=value.lpar, rpar=value.rpar)
     if isinstance(value, cst.List) and not value.elements:
         return cst.Call(deque, lpar=value.lpar, rpar=value.rpar)
     assert isinstance(value, cst.BaseExpression)
     return cst.Call(deque, [cst.Arg(value.with_changes(lpar=(), rpar=()))], lpar=value.lpar, rpar=value.rpar)
+
+
+def _is_slice(value: Optional[cst.CSTNode], whole: bool = False) -> bool:
+    """`x[a:b]` (`x[:]` only, if `whole`)."""
+    if not isinstance(value, cst.Subscript) or len(value.slice) != 1:
+        return False
+    part = value.slice[0].slice
+    if not isinstance(part, cst.Slice):
+        return False
+    return not whole or part.lower is None and part.upper is None and part.step is None
+
+
+def _sliced_names(function: ast.stmt) -> Set[str]:
+    """Names some assignment in `function` binds to a slice (`NAME = x[a:b]`): those
+    PFL303/PFL304 may take for lists (see `_FrontOfList._is_list_value`)."""
+    found: Set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if isinstance(node.value, ast.Subscript) and isinstance(node.value.slice, ast.Slice):
+            found.update(t.id for t in targets if isinstance(t, ast.Name))
+    return found
 
 
 @register
@@ -1133,10 +1193,13 @@ class ListPopFront(_FrontOfList):
 
     Reported in loops inside functions, where `xs` is a local list (or a parameter
     annotated `list`); a single `pop(0)` per call costs no more than building the list.
+    A local bound to a slice (`queue = roots[:]`) counts as a list: no other builtin
+    sequence has both slices and `pop(i)` but a bytearray, whose front is as slow.
     The fix (when every use of the local list is one a deque supports: `append`,
     `extend`, `pop()`, `len`, truth, iteration, `in`, ...) creates it as
-    `collections.deque(...)` and calls `popleft()`. It is unsafe: the variable is no
-    longer a list (no slicing, `==` against a list is False).
+    `collections.deque(...)` (`roots[:]` -> `collections.deque(roots)`, only where
+    `roots` is known to be a list) and calls `popleft()`. It is unsafe: the variable is
+    no longer a list (no slicing, `==` against a list is False).
     """
 
     code = "PFL303"
@@ -1159,6 +1222,30 @@ class ListPopFront(_FrontOfList):
             None,
         ),
         Example("def f(todo: list[int]):\n    while todo:\n        print(todo.pop(0))\n", None),
+        Example(  # a breadth-first walk from a copy of its roots: a deque made from the same list
+            "def bfs(adj, roots: list):\n    frontier = roots[:]  # the caller's list stays\n    seen = set(roots)\n"
+            "    while frontier:\n        node = frontier.pop(0)\n        for nbr in adj[node]:\n"
+            "            if nbr not in seen:\n                seen.add(nbr)\n                frontier.append(nbr)\n"
+            "    return seen\n",
+            "import collections\n\n\n"
+            "def bfs(adj, roots: list):\n    frontier = collections.deque(roots)  # the caller's list stays\n"
+            "    seen = set(roots)\n"
+            "    while frontier:\n        node = frontier.popleft()\n        for nbr in adj[node]:\n"
+            "            if nbr not in seen:\n                seen.add(nbr)\n                frontier.append(nbr)\n"
+            "    return seen\n",
+        ),
+        Example(
+            "def f(items):\n    xs = list(items)\n    rest = xs[1:]\n    while rest:\n        yield rest.pop(0)\n",
+            "import collections\n\n\n"
+            "def f(items):\n    xs = list(items)\n    rest = collections.deque(xs[1:])\n    while rest:\n"
+            "        yield rest.popleft()\n",
+        ),
+        Example(  # a copy of a sequence of unknown type: a list (it has `pop`), but maybe not its source
+            "def weights(seq):\n    if isinstance(seq[0], str):\n        ci = list(enumerate(seq))\n"
+            "    elif isinstance(seq[0], tuple):\n        ci = seq[:]\n    else:\n        raise ValueError(seq)\n"
+            "    out = []\n    while ci:\n        v, kind = ci.pop(0)\n        out.append(v)\n    return out\n",
+            None,
+        ),
     )
     good = (
         # type unknown: a dict with int keys pops the same way
