@@ -44,7 +44,7 @@ def _child_fields(node_type: type) -> Tuple[str, ...]:
         if not f.name.startswith("whitespace") and f.name not in _FORMATTING_FIELDS
     ]
     first = [name for name in _SOURCE_ORDER.get(node_type, ()) if name in names]  # noqa: PFL301 (a handful of names, once per node type)
-    ordered = tuple(first + [name for name in names if name not in first])
+    ordered = tuple(first + [name for name in names if name not in first])  # noqa: PFL301 (as above)
     _FIELDS[node_type] = ordered
     return ordered
 

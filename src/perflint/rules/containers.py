@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -18,13 +18,14 @@ from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_size, persisting_loops
 from perflint.analysis.hashable import is_hashable, items_hashable
+from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import annotated_list, target_names
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region, annotated_list_param
 from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
 from perflint.rule import Rule, register
-from perflint.walk import Visitor, subtree_ids, visit
+from perflint.walk import Visitor, children, subtree_ids, visit
 
 # Builtins that read an argument without keeping or changing it.
 READING_BUILTINS = frozenset({
@@ -623,7 +624,9 @@ class ListMembershipInLoop(_ContainerRule):
     (measured). Two cases are reported:
 
     (a) the list does not change during the loop: build `set(seq)` once before the loop
-        and test against it;
+        and test against it. A list passed on (so that code we cannot see may change it)
+        is still case (a) for a comprehension that runs nothing but itself between two
+        tests (`[c for c in cands if c not in nbrs]` after `rng.choice(nbrs)`);
     (b) the list is only ever tested, appended to, measured with `len` or tested for
         truth (a list used as a set, like the `seen` list of a graph walk): make it a set
         and `append` -> `add`.
@@ -699,6 +702,18 @@ class ListMembershipInLoop(_ContainerRule):
             "            seen.append(x)\n",
             None,
         ),
+        Example(  # a rewiring step: `nbrs` escapes to `rng.choice`, but nothing can run in the comprehension
+            "def rewire(G, rng, preference, m):\n    for _ in range(m):\n        node = rng.choice(preference)\n"
+            "        nbrs = list(G[node])\n        old = rng.choice(nbrs)\n        nbrs.append(node)\n"
+            "        new = rng.choice([c for c in preference if c not in nbrs])\n"
+            "        G.remove_edge(node, old)\n        G.add_edge(node, new)\n",
+            None,  # what `rng.choice` may have put in is not known hashable
+        ),
+        Example(  # drained at once, by a call of a reading builtin; `len` reads only
+            "def f(G, v, rng):\n    nbrs = list(G[v])\n    rng.shuffle(nbrs)\n"
+            "    return sum(1 for u in G if u not in nbrs and len(G[u]) > 1)\n",
+            None,
+        ),
     )
     good = (
         # not known to be a list: a parameter, a dict, a set, a string
@@ -725,6 +740,14 @@ class ListMembershipInLoop(_ContainerRule):
         # rebound in the loop
         ("def f(items):\n    for x in items:\n        seq = [x, x + 1]\n        seq.reverse()\n"
         "        print(x in seq, seq)\n"),
+        # it escapes, and the comprehension calls something that may change it
+        ("def f(G, v, rng):\n    nbrs = list(G[v])\n    rng.shuffle(nbrs)\n"
+        "    return [u for u in G if u not in nbrs and rng.random() < 0.5]\n"),
+        # ... or is a generator that runs whenever its consumer asks
+        ("def f(G, v, rng):\n    nbrs = list(G[v])\n    rng.shuffle(nbrs)\n"
+        "    return rng.choice(u for u in G if u not in nbrs)\n"),
+        # a slice of a str is a str: `in` finds a substring
+        "def f(text, chars):\n    head = text[:3]\n    return [c for c in chars if c in head]\n",
     )
     bench = Bench(
         setup="import random\nrandom.seed(1)\nallowed = [str(i) for i in range(1000)]\n"
@@ -773,9 +796,10 @@ class ListMembershipInLoop(_ContainerRule):
             if fix is not None or any(b.kind == "annassign" for b in bindings):
                 self.report(comparison, self.message_as_set.format(name=name), fix if hashes else None, fixed_size=fixed)
                 return
-        if any(kind == "other" for _, kind in uses):
+        escapes = any(kind == "other" for _, kind in uses)
+        if escapes and not self._runs_only_itself(loops[0]):
             return  # it escapes: something we cannot see may change it during the loop
-        loop = self._unchanging_loop(facts, name, loops, uses)
+        loop = self._unchanging_loop(facts, name, loops[:1] if escapes else loops, uses)
         if loop is not None:
             fix = self._set_before_loop_fix(function, facts, name, loop, uses) if hashes else None
             self.report(comparison, fix=fix, fixed_size=fixed)
@@ -797,6 +821,37 @@ class ListMembershipInLoop(_ContainerRule):
             elif kind in ("item-store", "other") or _added(self.ctx, use, kind) is False:
                 return False
         return True
+
+    def _runs_only_itself(self, loop: cst.CSTNode) -> bool:
+        """Whether `loop` is a comprehension that runs no code but its own between two
+        tests: no call other than of a reading builtin, no `await`, and, for a generator,
+        drained at once by the call it is the only argument of. Then a list that escapes
+        the function (`rng.choice(nbrs)` before `[v for v in cands if v not in nbrs]`)
+        still cannot change during it. (Iterating, comparing and hashing are taken not
+        to change it, as everywhere in this rule.)"""
+        if not isinstance(loop, COMPREHENSION_TYPES):
+            return False
+        if isinstance(loop, cst.GeneratorExp):
+            ancestors = self.ctx.ancestors
+            index = next(i for i, node in enumerate(ancestors) if node is loop)
+            call = ancestors[index - 2] if index >= 2 else None
+            if not _consumed_at_once(ancestors, index) or len(call.args) != 1:  # type: ignore[union-attr]
+                return False
+        first = loop.for_in
+        repeated: List[cst.CSTNode] = [loop.key, loop.value] if isinstance(loop, cst.DictComp) else [loop.elt]
+        repeated += [*first.ifs, *([first.inner_for_in] if first.inner_for_in else ())]
+        return first.asynchronous is None and _runs_no_code(repeated, self._is_reading_call)
+
+    def _is_reading_call(self, call: cst.Call) -> bool:
+        """`len(xs)`, `str(x)`, ...: a reading builtin, without keywords (a `key=`
+        function could run anything)."""
+        func = call.func
+        return (
+            isinstance(func, cst.Name)
+            and func.value in READING_BUILTINS
+            and all(arg.keyword is None for arg in call.args)
+            and self._is_builtin(func.value)
+        )
 
     def _unchanging_loop(
         self, facts: ScopeFacts, name: str, loops: Sequence[cst.CSTNode], uses: Sequence[Tuple[Use, str]]
@@ -877,6 +932,22 @@ def _added(ctx: FileContext, use: Use, kind: str) -> Optional[bool]:
         return False
     value = args[-1].value
     return items_hashable(ctx, value) if method == "extend" else is_hashable(ctx, value)
+
+
+def _runs_no_code(nodes: Sequence[cst.CSTNode], allowed: Callable[[cst.Call], bool]) -> bool:
+    """Whether evaluating `nodes` calls nothing but the calls `allowed` accepts, awaits
+    nothing and yields nothing (a lambda's body does not run where it is written)."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Lambda):
+            continue
+        if isinstance(node, (cst.Await, cst.Yield)) or isinstance(node, cst.Call) and not allowed(node):
+            return False
+        if isinstance(node, cst.CompFor) and node.asynchronous is not None:
+            return False
+        stack.extend(children(node))
+    return True
 
 
 def _to_set(value: cst.CSTNode) -> cst.CSTNode:
