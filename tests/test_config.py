@@ -44,6 +44,18 @@ def test_command_line_overrides_the_file(tmp_path: Path) -> None:
     assert perflint("--select", "PFL310", "mod.py", cwd=tmp_path).returncode == 1
 
 
+def test_a_command_line_select_starts_the_selection_afresh(tmp_path: Path) -> None:
+    """As in Ruff: `--select` drops the file's `extend-select` and `ignore` (the rules to
+    run are what the command line says), while `per-file-ignores` still hold."""
+    for folder in ("top", "tests"):
+        write(tmp_path / folder / "mod.py", SLOW + "\n\n" + QUEUE)
+    _project(tmp_path, 'extend-select = ["PFL310"]\nignore = ["PFL303"]\nper-file-ignores = {"tests/*" = ["PFL303"]}')
+    assert _found(perflint(".", cwd=tmp_path)) == {("top/mod.py", "PFL310"), ("tests/mod.py", "PFL310")}
+    assert _found(perflint("--select", "PFL303", ".", cwd=tmp_path)) == {("top/mod.py", "PFL303")}
+    added = perflint("--select", "PFL303", "--extend-select", "PFL310", "--ignore", "PFL303", ".", cwd=tmp_path)
+    assert _found(added) == {("top/mod.py", "PFL310"), ("tests/mod.py", "PFL310")}
+
+
 @pytest.mark.parametrize(
     ("table", "named"),
     [

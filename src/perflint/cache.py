@@ -44,7 +44,7 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-Entry = Tuple[str, List[str], List[list], Optional[str]]  # digest, rule codes, diagnostics, error
+Entry = Tuple[str, List[str], List[list], Optional[list]]  # digest, rule codes, diagnostics, error
 
 
 class Cache:
@@ -66,14 +66,15 @@ class Cache:
             return None
         try:
             diagnostics = [_diagnostic(path, row) for row in entry[2]]
+            error = _error(path, entry[3]) if entry[3] is not None else None
         except (TypeError, ValueError):
             return None
-        error = FileError(path, entry[3]) if entry[3] is not None else None
         return diagnostics, error
 
     def put(self, path: str, content: str, codes: Sequence[str], diagnostics: Sequence[Diagnostic], error: Optional[FileError]) -> None:
         rows = [_row(d) for d in diagnostics]
-        self.entries[path] = [content, list(codes), rows, error.reason if error else None]  # type: ignore[assignment]
+        failure = [error.reason, error.line, error.column] if error else None
+        self.entries[path] = [content, list(codes), rows, failure]  # type: ignore[assignment]
         self.dirty = True
 
     def save(self) -> None:
@@ -112,3 +113,8 @@ def _diagnostic(path: str, row: list) -> Diagnostic:
     return Diagnostic(
         code, name, message, path, line, column, end_line, end_column, fix, Bound(bounded) if bounded else None
     )
+
+
+def _error(path: str, row: list) -> FileError:
+    reason, line, column = row
+    return FileError(path, reason, line=line, column=column)

@@ -117,7 +117,23 @@ _RUNNING = _options(
 )
 
 
-@cli.command(epilog="Other commands: `perflint rules` lists every rule; `perflint explain CODE` documents one; `perflint profile PATH -- COMMAND` profiles a command and ranks the findings by it.")
+class _Check(click.Command):
+    """`perflint --help` shows the help of `check`, the default command, so it lists the
+    group's other commands too, read off the group (a command added later is listed)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group = ctx.find_root().command
+        if isinstance(group, click.Group):
+            others = [
+                (name, command.get_short_help_str(limit=200))
+                for name, command in group.commands.items()
+                if command is not self and not command.hidden
+            ]
+            with formatter.section("Other commands (perflint COMMAND --help)"):
+                formatter.write_dl(others)
+
+
+@cli.command(cls=_Check)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_selection
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files (stdin: print the fixed source).")
@@ -156,14 +172,16 @@ def check(
 ) -> None:
     """Check PATHS (files or directories, default `.`; `-` for stdin) for slow patterns.
 
-    Exit status: 0 no findings remain, 1 findings remain (or --diff has changes),
+    Exit status: 0 no findings remain, 1 findings remain (with --diff: 1 if it has changes),
     2 usage or configuration error, or a file that cannot be read, parsed or written.
     """
     from_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
     if STDIN in paths and not from_stdin:
         raise UserError("'-' (stdin) cannot be combined with other paths")
-    if add_noqa and (fix or diff or from_stdin):
-        raise UserError("--add-noqa works on files and cannot be combined with --fix or --diff")
+    if add_noqa and from_stdin:
+        raise UserError("--add-noqa writes the files it checks: it cannot read stdin")
+    if add_noqa and (fix or diff):
+        raise UserError(f"--add-noqa cannot be combined with {'--fix' if fix else '--diff'}")
     config = selection.config(unsafe_fixes)
     target = config.target(running_target())
     rules = _rules(config, target)
@@ -236,10 +254,12 @@ def _for_file(config: Config, settings: Settings, path: Path) -> Settings:
 
 
 def _exit_code(results: Sequence[FileResult], settings: Settings, exit_zero: bool) -> int:
+    """2 for a file that failed; with --diff, 1 when it would change something (as Ruff:
+    what remains unfixed is for a run without --diff to report); else 1 when findings remain."""
     if any(r.error is not None for r in results):
         return 2
-    if settings.diff and any(r.diff for r in results):
-        return 1
+    if settings.diff:
+        return 1 if any(r.diff for r in results) else 0
     remaining = any(r.diagnostics for r in results)
     return 1 if remaining and not exit_zero else 0
 
@@ -320,10 +340,11 @@ class _Report:
         if self.quiet:
             return lines
         applied = sum(r.applied for r in results)
-        if applied:
-            verb = "Would fix" if settings.diff else "Fixed"
-            lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
-        if not settings.diff:
+        if settings.diff:
+            lines.append(output.would_fix(applied, diagnostics, unsafe))
+        else:
+            if applied:
+                lines.append(f"Fixed {applied} finding{'s' if applied != 1 else ''}.")
             lines.append(output.summary(diagnostics, unsafe, [r.error for r in results if r.error is not None]))
         held = held_summary([d for r in results for d in r.held], settings.policy)
         if held is not None:

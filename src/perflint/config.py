@@ -114,13 +114,17 @@ class Config:
         target_version: str | None = None,
         unsafe_fixes: bool | None = None,
     ) -> Config:
-        """The command line on top of the file: `select`, `exclude` and the target replace
-        the file's values, `ignore`, `extend-select` and `extend-exclude` add to them."""
+        """The command line on top of the file: `exclude` and the target replace the
+        file's values, `extend-exclude` adds to them. A `select` starts the selection
+        afresh, as in Ruff: the file's `select`, `extend-select` and `ignore` no longer
+        apply (its `per-file-ignores` still do); otherwise `ignore` and `extend-select`
+        add to the file's."""
+        fresh = bool(select)
         return replace(
             self,
-            select=tuple(select) if select else self.select,
-            ignore=(*self.ignore, *ignore),
-            extend_select=(*self.extend_select, *extend_select),
+            select=tuple(select) if fresh else self.select,
+            ignore=(*(() if fresh else self.ignore), *ignore),
+            extend_select=(*(() if fresh else self.extend_select), *extend_select),
             exclude=tuple(exclude) if exclude else self.exclude,
             extend_exclude=(*self.extend_exclude, *extend_exclude),
             target_version=target_version or self.target_version,

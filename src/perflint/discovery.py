@@ -14,8 +14,11 @@ from typing import FrozenSet, Hashable, Iterator, List, Optional, Sequence, Set,
 import pathspec
 
 SUFFIXES = (".py", ".pyi")
+# Folder names never entered, at any depth. `build` is not one of them: it is a common
+# package name (pip's `operations/build`), and Ruff dropped it from its defaults for
+# that reason; a build output folder is in `.gitignore`, which is read.
 SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", ".tox", ".nox",
+    {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "dist", ".tox", ".nox",
      "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".perflint_cache", ".eggs"}
 )
 

@@ -162,9 +162,11 @@ class Case:
 @dataclass(frozen=True)
 class FileError:
     """A file that could not be read, decoded or parsed, or (`unwritten`) whose fixes
-    could not be written back."""
+    could not be written back; `line` and `column` (1-based) say where, when known."""
 
     path: str
     reason: str
     unwritten: bool = False
+    line: Optional[int] = None
+    column: Optional[int] = None
 

@@ -60,6 +60,15 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[Fi
     return ", ".join(parts) + "." + failed
 
 
+def would_fix(applied: int, remaining: Sequence[Diagnostic], unsafe: bool) -> str:
+    """The line after `--diff`: what the diff fixes, and what `--unsafe-fixes` would add."""
+    more = 0 if unsafe else sum(1 for d in remaining if d.fix_applicability is Applicability.UNSAFE)
+    if not applied:
+        return "No findings would be fixed" + (f" ({more} fixable with --unsafe-fixes)." if more else ".")
+    hint = f" ({more} more with --unsafe-fixes)" if more else ""
+    return f"Would fix {applied} finding{'s' if applied != 1 else ''}{hint}."
+
+
 def _failed_files(errors: Sequence[FileError]) -> str:
     """` 1 file could not be analyzed, 2 files could not be written (see above).` (a
     file that could not be written was analyzed: its findings are counted as remaining)."""

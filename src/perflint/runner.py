@@ -84,7 +84,7 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
             if settings.describe_fixes and module is not None:
                 result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
-        result.error = FileError(path, str(error))
+        result.error = FileError(path, str(error), line=error.line, column=error.column)
     _apply_policy(result, settings.policy)
     return result, new_text
 
