@@ -42,6 +42,23 @@ def test_json_fix_is_null_when_nothing_can_be_applied(tmp_path: Path) -> None:
     assert finding["code"] == "PFL314" and finding["fix"] is None
 
 
+def test_json_lists_files_that_could_not_be_parsed(tmp_path: Path) -> None:
+    """An entry of the findings' shape whose code is null: the path, the reason, the place."""
+    write(tmp_path / "broken.py", "def broken(:\n    pass\n")
+    write(tmp_path / "slow.py", SLOW)
+    result = perflint("--select", "PFL310", "--output-format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    broken, finding = json.loads(result.stdout)
+    assert finding["code"] == "PFL310"
+    assert broken == {
+        "code": None, "name": None, "message": "cannot parse: invalid syntax at line 1, column 12",
+        "path": "broken.py", "line": 1, "column": 12, "end_line": 1, "end_column": 12,
+        "fix": None, "impact": None, "bounded": None,
+    }
+    cached = perflint("--select", "PFL310", "--output-format", "json", ".", cwd=tmp_path)
+    assert cached.stdout == result.stdout  # the place survives the results cache
+
+
 def test_json_statistics(tmp_path: Path) -> None:
     write(tmp_path / "slow.py", SLOW)
     result = perflint("--select", "PFL310", "--statistics", "--output-format", "json", ".", cwd=tmp_path)
@@ -65,6 +82,8 @@ def test_sarif_validates_against_the_schema(tmp_path: Path) -> None:
         "region": {"startLine": 4, "startColumn": 12, "endLine": 4, "endColumn": 31},
     }
     assert run["invocations"][0]["executionSuccessful"] is False
+    [error] = run["invocations"][0]["toolExecutionNotifications"]
+    assert error["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 7}
 
 
 def test_sarif_schema_rejects_a_broken_log() -> None:
@@ -82,5 +101,5 @@ def test_github_annotations(tmp_path: Path) -> None:
     assert lines[0] == (
         "::warning file=slow.py,line=4,col=12,title=PFL310::PFL310 use `key in dict` instead of `key in dict.keys()`"
     )
-    assert re.fullmatch(r"::error file=broken\.py,title=perflint::cannot parse.*", lines[1])
+    assert re.fullmatch(r"::error file=broken\.py,line=1,col=7,title=perflint::cannot parse.*", lines[1])
     assert len(lines) == 2

@@ -134,12 +134,28 @@ def as_dict(diagnostic: Diagnostic, edits: Sequence[TextEdit] | None = None) -> 
     }
 
 
+def error_dict(error: FileError) -> dict[str, Any]:
+    """A file that could not be analyzed (or, with --fix, written) as a json entry of the
+    findings' shape, as Ruff lists syntax errors: `code` is null, `message` says why, and
+    the position is where the file stops parsing (null when unknown)."""
+    return {
+        "code": None,
+        "name": None,
+        "message": error.reason,
+        "path": error.path,
+        "line": error.line, "column": error.column, "end_line": error.line, "end_column": error.column,
+        "fix": None,
+        "impact": None,
+        "bounded": None,
+    }
+
+
 def as_json(results: Sequence[FileResult]) -> str:
-    rows = [
-        as_dict(diagnostic, result.fix_edits.get(index))
-        for result in results
-        for index, diagnostic in enumerate(result.diagnostics)
-    ]
+    rows = []
+    for result in results:
+        rows += [as_dict(diagnostic, result.fix_edits.get(index)) for index, diagnostic in enumerate(result.diagnostics)]
+        if result.error is not None:
+            rows.append(error_dict(result.error))
     return json.dumps(rows, indent=2)
 
 
@@ -149,6 +165,12 @@ def _uri(path: str) -> str:
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
     return {"startLine": line, "startColumn": column + 1, "endLine": end_line, "endColumn": end_column + 1}
+
+
+def _error_region(error: FileError) -> dict[str, int] | None:
+    if error.line is None or error.column is None:
+        return None
+    return {"startLine": error.line, "startColumn": error.column}
 
 
 def _location(path: str, region: dict[str, int] | None = None) -> dict[str, Any]:
@@ -189,7 +211,7 @@ def as_sarif(results: Sequence[FileResult], selected: Sequence[Selectable]) -> s
         for d in result.diagnostics
     ]
     errors = [
-        {"level": "error", "message": {"text": r.error.reason}, "locations": [_location(r.error.path)]}
+        {"level": "error", "message": {"text": r.error.reason}, "locations": [_location(r.error.path, _error_region(r.error))]}
         for r in results
         if r.error is not None
     ]
@@ -224,8 +246,12 @@ def github_lines(results: Sequence[FileResult]) -> list[str]:
         for d in result.diagnostics
     ]
     lines += [
-        f"::error file={_escape(r.error.path, True)},title=perflint::{_escape(r.error.reason)}"
+        f"::error file={_escape(r.error.path, True)},{_error_position(r.error)}title=perflint::{_escape(r.error.reason)}"
         for r in results
         if r.error is not None
     ]
     return lines
+
+
+def _error_position(error: FileError) -> str:
+    return "" if error.line is None else f"line={error.line},col={error.column or 1},"
