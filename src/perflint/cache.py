@@ -1,9 +1,10 @@
 """Results of files that did not change since the last run, so a second run is cheap.
 
 An entry is found by the file's path and is used only if the content hash and the rule
-set it was computed with are the same; everything else that can change a result (the
-perflint version and its own source files, the target version, the noqa mode) goes into
-the fingerprint that names the cache file. A cache file that cannot be read is ignored,
+set and target version it was computed with are the same (files of one run can have
+different configurations); everything else that can change a result (the perflint
+version and its own source files, the noqa mode) goes into the fingerprint that names
+the cache file. A cache file that cannot be read is ignored,
 never trusted. The folder holds a `.gitignore` so it is never committed.
 """
 

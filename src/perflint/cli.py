@@ -21,13 +21,15 @@ import click
 from perflint import __version__, cache, noqa, output, profile_run, profiles, sourcefile
 from perflint.bench import bench_command
 from perflint.catalog import RuleInfo
-from perflint.config import Config, ConfigError, load
+from perflint.config import Config, ConfigError
 from perflint.discovery import discover
 from perflint.model import FileError
+from perflint.plan import Plan
 from perflint.policy import Policy, default_policy, held_summary
 from perflint.profile_report import ProfileView, ShareError, parse_share
+from perflint.resolver import Resolver
 from perflint.runner import FileResult, Settings, run_files, run_source
-from perflint.selection import TARGET_VERSIONS, Selectable, Target, parse_target, running_target
+from perflint.selection import TARGET_VERSIONS, Target, parse_target, running_target
 
 STDIN = Path("-")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,16 +78,18 @@ class _Selection:
     extend_exclude: tuple[str, ...]
     target_version: str | None
 
-    def config(self, unsafe_fixes: bool | None = None, select: Sequence[str] = ()) -> Config:
-        """`[tool.perflint]` with the command line on top (`select`: instead of the
-        configured selection when the command line gives none)."""
-        try:
-            return load(self.config_file).with_overrides(
-                _split(self.select or select), _split(self.ignore), _split(self.extend_select),
+    def resolver(self, unsafe_fixes: bool | None = None, every_rule: bool = False) -> Resolver:
+        """Each file's `[tool.perflint]` with the command line on top (`every_rule`: every
+        rule runs unless the command line selects, the configured ignores still hold)."""
+
+        def overrides(config: Config) -> Config:
+            config = config.with_overrides(
+                _split(self.select), _split(self.ignore), _split(self.extend_select),
                 _split(self.exclude), _split(self.extend_exclude), self.target_version, unsafe_fixes,
             )
-        except ConfigError as error:
-            raise UserError(str(error)) from None
+            return replace(config, select=("PFL",)) if every_rule and not self.select else config
+
+        return Resolver(self.config_file, overrides)
 
 
 def _selection(function: F) -> F:
@@ -182,25 +186,29 @@ def check(
         raise UserError("--add-noqa writes the files it checks: it cannot read stdin")
     if add_noqa and (fix or diff):
         raise UserError(f"--add-noqa cannot be combined with {'--fix' if fix else '--diff'}")
-    config = selection.config(unsafe_fixes)
-    target = config.target(running_target())
-    rules = _rules(config, target)
+    resolver = selection.resolver(unsafe_fixes)
+    target = resolver.base.target(running_target())
     profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa, target)
-    # A profile measures what is hot, whatever the rule: it replaces the default policy.
-    policy = Policy() if profile is not None else default_policy(target, _explicit(config))
-    settings = Settings(
-        rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-        describe_fixes=output_format == "json", policy=policy, line_length=config.line_length,
-    )
-    report = _Report(output_format, statistics, quiet, rules)
+
+    def settings(config: Config) -> Settings:
+        target = config.target(running_target())
+        # A profile measures what is hot, whatever the rule: it replaces the default policy.
+        policy = Policy() if profile is not None else default_policy(target, _explicit(config))
+        return Settings(
+            _rules(config, target), target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
+            describe_fixes=output_format == "json", policy=policy, line_length=config.line_length,
+        )
+
+    plan = Plan(resolver, settings)
+    report = _Report(output_format, statistics, quiet, plan)
     report.profile = profile
     if from_stdin:
-        sys.exit(_check_stdin(stdin_filename or "-", config, settings, report, exit_zero))
+        sys.exit(_check_stdin(stdin_filename or "-", plan, report, exit_zero))
     if add_noqa:
-        sys.exit(_add_noqa(_files(paths, config), config, settings))
-    results = _analyze(_files(paths, config), config, settings, jobs, None if no_cache else cache_dir)
-    report.show(results, settings)
-    sys.exit(_exit_code(results, settings, exit_zero))
+        sys.exit(_add_noqa(_files(paths, resolver), plan))
+    results = _analyze(_files(paths, resolver), plan, jobs, None if no_cache else cache_dir)
+    report.show(results, plan.base)
+    sys.exit(_exit_code(results, plan.base, exit_zero))
 
 
 def _rules(config: Config, target: Target) -> list[RuleInfo]:
@@ -217,19 +225,18 @@ def _explicit(config: Config) -> frozenset[str]:
         raise UserError(str(error)) from None
 
 
-def _files(paths: Sequence[Path], config: Config) -> list[Path]:
+def _files(paths: Sequence[Path], resolver: Resolver) -> list[Path]:
     try:
-        return list(discover(list(paths) or [Path(".")], config.excluded, config.skipped_dirs))
+        return list(discover(list(paths) or [Path(".")], resolver.exclusions))
     except FileNotFoundError as error:
         raise UserError(f"{error}: no such file or directory") from None
 
 
-def _analyze(
-    files: Sequence[Path], config: Config, settings: Settings, jobs: int | None, cache_dir: Path | None
-) -> list[FileResult]:
-    """Check the files (cached in `cache_dir` unless it is None)."""
-    work = [(path, _for_file(config, settings, path)) for path in files]
-    key = cache.fingerprint(settings.target, settings.inline_noqa)
+def _analyze(files: Sequence[Path], plan: Plan, jobs: int | None, cache_dir: Path | None) -> list[FileResult]:
+    """Check the files, each with its configuration's settings (cached in `cache_dir`
+    unless it is None)."""
+    work = [(path, plan.for_file(path)) for path in files]
+    key = cache.fingerprint(plan.base.inline_noqa)
     return run_files(work, jobs or os.cpu_count() or 1, None if cache_dir is None else cache.Cache(cache_dir, key))
 
 
@@ -248,11 +255,6 @@ def _profile_view(
         raise UserError(str(error)) from None
 
 
-def _for_file(config: Config, settings: Settings, path: Path) -> Settings:
-    """The settings for one file: its `per-file-ignores` turn rules off."""
-    return replace(settings, rules=config.rules_for(settings.rules, path))
-
-
 def _exit_code(results: Sequence[FileResult], settings: Settings, exit_zero: bool) -> int:
     """2 for a file that failed; with --diff, 1 when it would change something (as Ruff:
     what remains unfixed is for a run without --diff to report); else 1 when findings remain."""
@@ -264,15 +266,17 @@ def _exit_code(results: Sequence[FileResult], settings: Settings, exit_zero: boo
     return 1 if remaining and not exit_zero else 0
 
 
-def _check_stdin(name: str, config: Config, settings: Settings, report: _Report, exit_zero: bool) -> int:
-    """Check the source on stdin; with --fix, print it (fixed, or as it came) to stdout."""
+def _check_stdin(name: str, plan: Plan, report: _Report, exit_zero: bool) -> int:
+    """Check the source on stdin, with the configuration of the file it names; with
+    --fix, print it (fixed, or as it came) to stdout."""
     data = sys.stdin.buffer.read()
+    settings = plan.for_file(Path(name))
     try:
         text, encoding = sourcefile.decode(data)
     except sourcefile.SourceError as error:
         result, text, fixed = FileResult(name, error=FileError(name, str(error))), "", ""
     else:
-        result, fixed = run_source(text, name, _for_file(config, settings, Path(name)))
+        result, fixed = run_source(text, name, settings)
     prints_source = settings.fix and not settings.diff
     if prints_source:
         sys.stdout.buffer.write(data if fixed == text else fixed.encode(encoding))
@@ -281,13 +285,13 @@ def _check_stdin(name: str, config: Config, settings: Settings, report: _Report,
     return _exit_code([result], settings, exit_zero)
 
 
-def _add_noqa(files: Sequence[Path], config: Config, settings: Settings) -> int:
+def _add_noqa(files: Sequence[Path], plan: Plan) -> int:
     """Silence every current finding with a `# noqa: CODE` comment on its line."""
     added, failed = 0, False
     for path in files:
         try:
             source = sourcefile.read(path)
-            result, _ = run_source(source.text, str(path), _for_file(config, settings, path))
+            result, _ = run_source(source.text, str(path), plan.for_file(path))
             if result.error is not None:
                 raise sourcefile.SourceError(result.error.reason)
             text, changed = noqa.add_noqa(source.text, result.diagnostics)
@@ -309,8 +313,8 @@ def _echo_error(error: FileError) -> None:
 class _Report:
     """Prints results in the chosen format (findings on stderr when stdout carries source)."""
 
-    def __init__(self, fmt: str, statistics: bool, quiet: bool, rules: Sequence[Selectable]) -> None:
-        self.fmt, self.statistics, self.quiet, self.rules = fmt, statistics, quiet, rules
+    def __init__(self, fmt: str, statistics: bool, quiet: bool, plan: Plan) -> None:
+        self.fmt, self.statistics, self.quiet, self.plan = fmt, statistics, quiet, plan
         self.profile: ProfileView | None = None
 
     def show(self, results: Sequence[FileResult], settings: Settings, err: bool = False) -> None:
@@ -330,7 +334,7 @@ class _Report:
         if self.fmt == "json":
             return [output.statistics_json(diagnostics, unsafe) if self.statistics else output.as_json(results)]
         if self.fmt == "sarif":
-            return [output.as_sarif(results, self.rules)]
+            return [output.as_sarif(results, self.plan.rules())]
         if self.fmt == "github":
             return output.github_lines(results)
         if self.statistics:
@@ -413,11 +417,16 @@ def profile(
         share = parse_share(min_share)
     except ShareError as error:
         raise UserError(str(error)) from None
-    config = selection.config(select=["PFL"])
-    target = config.target(running_target())
-    # Every finding is shown: the profile, not the default policy, says which matter.
-    settings = Settings(_rules(config, target), target, describe_fixes=output_format == "json", policy=Policy())
-    files = _files(paths, config)  # a wrong PATH fails before the command runs
+    resolver = selection.resolver(every_rule=True)
+    target = resolver.base.target(running_target())
+
+    def settings(config: Config) -> Settings:
+        target = config.target(running_target())
+        # Every finding is shown: the profile, not the default policy, says which matter.
+        return Settings(_rules(config, target), target, describe_fixes=output_format == "json", policy=Policy())
+
+    plan = Plan(resolver, settings)
+    files = _files(paths, resolver)  # a wrong PATH fails before the command runs
     with tempfile.TemporaryDirectory(prefix="perflint-") as scratch:
         ran = _run_profiled(command, save_profile or Path(scratch) / "profile.out")
         if ran.status != 0:
@@ -428,8 +437,8 @@ def profile(
             raise UserError(f"the command left no profile to read ({error})") from None
     explicit = selection.target_version
     view = ProfileView(loaded, parse_target(explicit) if explicit else ran.version or target, share)
-    results = _analyze(files, config, settings, jobs, None if no_cache else cache_dir)
-    for line in view.lines(results, settings.unsafe_fixes, output_format, quiet):
+    results = _analyze(files, plan, jobs, None if no_cache else cache_dir)
+    for line in view.lines(results, plan.base.unsafe_fixes, output_format, quiet):
         click.echo(line)
     for result in results:
         if result.error is not None:
@@ -481,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.exit_code
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0
-    except (UserError, click.UsageError) as error:
+    except (UserError, ConfigError, click.UsageError) as error:
         click.echo(f"perflint: error: {_message(error)}", err=True)
         return 2
     except click.Abort:

@@ -1,8 +1,8 @@
 """`[tool.perflint]` in `pyproject.toml`, merged with the command line.
 
-The file is the nearest `pyproject.toml` with a `[tool.perflint]` table, walking up from
-the current directory (or the one `--config` names); patterns in it are relative to its
-directory. Every value is checked when the file is read, so a typo is one line naming it
+Which file governs which checked file is `resolver`'s business; `load` reads one (by
+default the nearest `pyproject.toml` with a `[tool.perflint]` table above the current
+directory), and patterns in it are relative to its directory. Every value is checked when the file is read, so a typo is one line naming it
 (`ConfigError`) instead of a setting silently ignored. Keys follow Ruff's spelling.
 
 The line length fixed code keeps to is the project's own, from the same file:
@@ -132,6 +132,12 @@ class Config:
         )
 
 
+def has_table(path: Path) -> bool:
+    """Whether the pyproject.toml at `path` has a `[tool.perflint]` table."""
+    tools = _read(path).get("tool", {})
+    return isinstance(tools, Mapping) and tools.get("perflint") is not None
+
+
 def find(start: Path) -> Path | None:
     """The nearest `pyproject.toml` with `[tool.perflint]`, else the nearest one at all."""
     nearest = None
@@ -139,7 +145,7 @@ def find(start: Path) -> Path | None:
         candidate = directory / FILENAME
         if candidate.is_file():
             nearest = nearest or candidate
-            if _read(candidate).get("tool", {}).get("perflint") is not None:
+            if has_table(candidate):
                 return candidate
     return nearest
 

@@ -194,7 +194,9 @@ def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache
 
 
 def _codes(settings: Settings) -> List[str]:
-    return [rule.code for rule in settings.rules]
+    """What a cached result must have been computed with: the target and the rules (files
+    of one run can have different configurations, so this is kept per file)."""
+    return ["py%d%d" % settings.target, *(rule.code for rule in settings.rules)]
 
 
 def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings) -> Optional[FileResult]:
