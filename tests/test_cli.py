@@ -168,6 +168,21 @@ def test_gitignored_and_default_excluded_folders_are_skipped(tmp_path: Path) -> 
     assert paths == {os.path.join(*folder.split("/"), "slow.py") for folder in ("src", "build", "src/operations/build")}
 
 
+def test_no_python_files_found_is_a_warning(tmp_path: Path) -> None:
+    """As Ruff: an empty folder, or one whose files are all excluded, warns on stderr; the
+    run still succeeds and its output stays what the format says (`[]` for json)."""
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "docs" / "notes.txt", "not python\n")
+    write(tmp_path / ".venv" / "lib.py", SLOW)
+    result = perflint("empty", "docs", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No findings.\n")
+    assert result.stderr == "perflint: warning: no Python files found under empty, docs\n"
+    only_excluded = perflint("--output-format", "json", cwd=tmp_path)  # .venv/ is skipped
+    assert only_excluded.stdout == "[]\n" and only_excluded.stderr == "perflint: warning: no Python files found under .\n"
+    write(tmp_path / "docs" / "mod.py", FAST)
+    assert perflint("docs", cwd=tmp_path).stderr == ""
+
+
 def test_an_ignored_folder_named_on_purpose_is_checked(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     write(tmp_path / ".gitignore", "generated/\n")

@@ -226,10 +226,16 @@ def _explicit(config: Config) -> frozenset[str]:
 
 
 def _files(paths: Sequence[Path], resolver: Resolver) -> list[Path]:
+    """The files to check; a warning when there are none (as Ruff warns), since "No
+    findings." alone would read as a clean bill for code that was never looked at."""
+    roots = list(paths) or [Path(".")]
     try:
-        return list(discover(list(paths) or [Path(".")], resolver.exclusions))
+        files = list(discover(roots, resolver.exclusions))
     except FileNotFoundError as error:
         raise UserError(f"{error}: no such file or directory") from None
+    if not files:
+        click.echo(f"perflint: warning: no Python files found under {', '.join(map(str, roots))}", err=True)
+    return files
 
 
 def _analyze(files: Sequence[Path], plan: Plan, jobs: int | None, cache_dir: Path | None) -> list[FileResult]:
