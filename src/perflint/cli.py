@@ -18,7 +18,7 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from perflint import __version__, cache, noqa, output, profile_run, profiles, sourcefile
+from perflint import __version__, cache, noqa, output, profile_run, profiles, progress, sourcefile
 from perflint.bench import bench_command
 from perflint.catalog import RuleInfo
 from perflint.config import Config, ConfigError
@@ -206,7 +206,8 @@ def check(
         sys.exit(_check_stdin(stdin_filename or "-", plan, report, exit_zero))
     if add_noqa:
         sys.exit(_add_noqa(_files(paths, resolver), plan))
-    results = _analyze(_files(paths, resolver), plan, jobs, None if no_cache else cache_dir)
+    show_progress = progress.wanted(output_format, quiet, sys.stderr)
+    results = _analyze(_files(paths, resolver), plan, jobs, None if no_cache else cache_dir, show_progress)
     report.show(results, plan.base)
     sys.exit(_exit_code(results, plan.base, exit_zero))
 
@@ -238,12 +239,17 @@ def _files(paths: Sequence[Path], resolver: Resolver) -> list[Path]:
     return files
 
 
-def _analyze(files: Sequence[Path], plan: Plan, jobs: int | None, cache_dir: Path | None) -> list[FileResult]:
+def _analyze(
+    files: Sequence[Path], plan: Plan, jobs: int | None, cache_dir: Path | None, show_progress: bool
+) -> list[FileResult]:
     """Check the files, each with its configuration's settings (cached in `cache_dir`
-    unless it is None)."""
+    unless it is None), with a progress bar on stderr if `show_progress`."""
     work = [(path, plan.for_file(path)) for path in files]
-    key = cache.fingerprint(plan.base.inline_noqa)
-    return run_files(work, jobs or os.cpu_count() or 1, None if cache_dir is None else cache.Cache(cache_dir, key))
+    results_cache = None if cache_dir is None else cache.Cache(cache_dir, cache.fingerprint(plan.base.inline_noqa))
+    if not show_progress:
+        return run_files(work, jobs or os.cpu_count() or 1, results_cache)
+    with progress.Progress(len(work), sys.stderr) as bar:
+        return run_files(work, jobs or os.cpu_count() or 1, results_cache, bar.advance)
 
 
 def _profile_view(
@@ -443,7 +449,8 @@ def profile(
             raise UserError(f"the command left no profile to read ({error})") from None
     explicit = selection.target_version
     view = ProfileView(loaded, parse_target(explicit) if explicit else ran.version or target, share)
-    results = _analyze(files, plan, jobs, None if no_cache else cache_dir)
+    show_progress = progress.wanted(output_format, quiet, sys.stderr)
+    results = _analyze(files, plan, jobs, None if no_cache else cache_dir, show_progress)
     for line in view.lines(results, plan.base.unsafe_fixes, output_format, quiet):
         click.echo(line)
     for result in results:

@@ -12,7 +12,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
@@ -166,12 +166,17 @@ def _portable(diagnostic: Diagnostic) -> Diagnostic:
 Work = Tuple[Path, Settings]
 
 
-def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache.Cache] = None) -> List[FileResult]:
+def run_files(
+    work: Sequence[Work],
+    jobs: int = 1,
+    results_cache: Optional[cache.Cache] = None,
+    done: Callable[[int], None] = lambda files: None,
+) -> List[FileResult]:
     """Results for every (file, settings) pair, in the order given.
 
     Unchanged files come from the cache; the rest run in a pool of `jobs` processes
     (threads would contend for the parser), in chunks so small files do not drown in
-    scheduling overhead.
+    scheduling overhead. `done(n)` is told, in this process, as each n files finish.
     """
     results: List[Optional[FileResult]] = [None] * len(work)
     todo: List[int] = []
@@ -181,7 +186,8 @@ def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache
             results[index] = hit
         else:
             todo.append(index)
-    computed = _map([work[i] for i in todo], jobs)
+    done(len(work) - len(todo))
+    computed = _map([work[i] for i in todo], jobs, done)
     for index, result in zip(todo, computed):
         results[index] = result
         path, settings = work[index]
@@ -220,24 +226,34 @@ def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings
     return result
 
 
-def _run(work: Work) -> FileResult:
-    return run_file(*work)
+def _run_chunk(chunk: Sequence[Work]) -> List[FileResult]:
+    return [run_file(*item) for item in chunk]
 
 
-def _map(work: Sequence[Work], jobs: int) -> List[FileResult]:
-    """Results in the order of `work`. Largest files go first and chunks are small, so
-    no worker is left with a big file while the others idle at the end."""
+def _map(work: Sequence[Work], jobs: int, done: Callable[[int], None]) -> List[FileResult]:
+    """Results in the order of `work`, each chunk's told to `done` as it comes back.
+    Largest files go first and chunks are small, so no worker is left with a big file
+    while the others idle at the end."""
     if jobs <= 1 or len(work) < 2:
-        return [_run(item) for item in work]
-    from concurrent.futures import ProcessPoolExecutor
+        found = []
+        for item in work:
+            found.append(run_file(*item))
+            done(1)
+        return found
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     order = sorted(range(len(work)), key=lambda i: -_size(work[i][0]))
     workers = min(jobs, len(work))
+    size = max(1, len(work) // (workers * 32))
+    chunks = [order[start:start + size] for start in range(0, len(order), size)]
     results: List[Optional[FileResult]] = [None] * len(work)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunks = max(1, len(work) // (workers * 32))
-        for index, result in zip(order, pool.map(_run, [work[i] for i in order], chunksize=chunks)):
-            results[index] = result
+        pending = {pool.submit(_run_chunk, [work[i] for i in chunk]): chunk for chunk in chunks}
+        for future in as_completed(pending):
+            chunk = pending[future]
+            for index, result in zip(chunk, future.result()):
+                results[index] = result
+            done(len(chunk))
     return [r for r in results if r is not None]
 
 
