@@ -14,10 +14,11 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import astuple
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from perflint.model import Applicability, Bound, Diagnostic, FileError, Fix
+from perflint.model import Applicability, Bound, Diagnostic, FileError, Fix, TextEdit
 
 DEFAULT_DIR = Path(".perflint_cache")
 _KEEP = 8  # cache files (one per configuration) kept in the folder
@@ -45,7 +46,8 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-Entry = Tuple[str, List[str], List[list], Optional[list]]  # digest, rule codes, diagnostics, error
+Entry = Tuple[str, List[str], List[list], Optional[list], Dict[str, list]]  # digest, key, diagnostics, error, edits
+Hit = Tuple[List[Diagnostic], Optional[FileError], Dict[int, List[TextEdit]]]
 
 
 class Cache:
@@ -61,21 +63,32 @@ class Cache:
         except (OSError, ValueError):
             pass
 
-    def get(self, path: str, content: str, codes: Sequence[str]) -> Optional[Tuple[List[Diagnostic], Optional[FileError]]]:
+    def get(self, path: str, content: str, codes: Sequence[str]) -> Optional[Hit]:
+        """The diagnostics, error and fix edits (by diagnostic index) stored for `path`."""
         entry = self.entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 4 or entry[0] != content or entry[1] != list(codes):
+        if not isinstance(entry, list) or len(entry) != 5 or entry[0] != content or entry[1] != list(codes):
             return None
         try:
             diagnostics = [_diagnostic(path, row) for row in entry[2]]
             error = _error(path, entry[3]) if entry[3] is not None else None
-        except (TypeError, ValueError):
+            edits = {int(index): [TextEdit(*edit) for edit in found] for index, found in entry[4].items()}
+        except (TypeError, ValueError, AttributeError):
             return None
-        return diagnostics, error
+        return diagnostics, error, edits
 
-    def put(self, path: str, content: str, codes: Sequence[str], diagnostics: Sequence[Diagnostic], error: Optional[FileError]) -> None:
+    def put(
+        self,
+        path: str,
+        content: str,
+        codes: Sequence[str],
+        diagnostics: Sequence[Diagnostic],
+        error: Optional[FileError],
+        edits: Mapping[int, Sequence[TextEdit]],
+    ) -> None:
         rows = [_row(d) for d in diagnostics]
         failure = [error.reason, error.line, error.column] if error else None
-        self.entries[path] = [content, list(codes), rows, failure]  # type: ignore[assignment]
+        described = {str(index): [astuple(edit) for edit in found] for index, found in edits.items()}
+        self.entries[path] = [content, list(codes), rows, failure, described]  # type: ignore[assignment]
         self.dirty = True
 
     def save(self) -> None:

@@ -11,7 +11,7 @@ import os
 import shlex
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -145,7 +145,7 @@ class _Check(click.Command):
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even if findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
-@click.option("--output-format", type=click.Choice(output.FORMATS), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(output.FORMATS), help="full: each finding with its source and its fix (the default on a terminal); concise (or text): one line per finding (the default elsewhere); json, sarif, github: for tools.")
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from stdin (`-`), for messages and per-file-ignores.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt perflint on a large codebase).")
 @_RUNNING
@@ -162,7 +162,7 @@ def check(
     diff: bool,
     exit_zero: bool,
     statistics: bool,
-    output_format: str,
+    output_format: str | None,
     stdin_filename: str | None,
     add_noqa: bool,
     quiet: bool,
@@ -186,6 +186,8 @@ def check(
         raise UserError("--add-noqa writes the files it checks: it cannot read stdin")
     if add_noqa and (fix or diff):
         raise UserError(f"--add-noqa cannot be combined with {'--fix' if fix else '--diff'}")
+    prints_source = from_stdin and fix and not diff  # findings then go to stderr
+    fmt = output.chosen(output_format, sys.stderr if prints_source else sys.stdout)
     resolver = selection.resolver(unsafe_fixes)
     target = resolver.base.target(running_target())
     profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa, target)
@@ -196,17 +198,18 @@ def check(
         policy = Policy() if profile is not None else default_policy(target, _explicit(config))
         return Settings(
             _rules(config, target), target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-            describe_fixes=output_format == "json", policy=policy, line_length=config.line_length,
+            describe_fixes=fmt == "json", preview_fixes=output.FIX_PREVIEWS if fmt == "full" else 0,
+            policy=policy, line_length=config.line_length,
         )
 
     plan = Plan(resolver, settings)
-    report = _Report(output_format, statistics, quiet, plan)
+    report = _Report(fmt, statistics, quiet, plan)
     report.profile = profile
     if from_stdin:
         sys.exit(_check_stdin(stdin_filename or "-", plan, report, exit_zero))
     if add_noqa:
         sys.exit(_add_noqa(_files(paths, resolver), plan))
-    show_progress = progress.wanted(output_format, quiet, sys.stderr)
+    show_progress = progress.wanted(fmt, quiet, sys.stderr)
     results = _analyze(_files(paths, resolver), plan, jobs, None if no_cache else cache_dir, show_progress)
     report.show(results, plan.base)
     sys.exit(_exit_code(results, plan.base, exit_zero))
@@ -293,7 +296,7 @@ def _check_stdin(name: str, plan: Plan, report: _Report, exit_zero: bool) -> int
     if prints_source:
         sys.stdout.buffer.write(data if fixed == text else fixed.encode(encoding))
         sys.stdout.flush()
-    report.show([result], settings, err=prints_source)
+    report.show([result], settings, err=prints_source, sources={name: fixed if prints_source else text})
     return _exit_code([result], settings, exit_zero)
 
 
@@ -329,20 +332,26 @@ class _Report:
         self.fmt, self.statistics, self.quiet, self.plan = fmt, statistics, quiet, plan
         self.profile: ProfileView | None = None
 
-    def show(self, results: Sequence[FileResult], settings: Settings, err: bool = False) -> None:
+    def show(
+        self, results: Sequence[FileResult], settings: Settings, err: bool = False, sources: Mapping[str, str] | None = None
+    ) -> None:
+        """`sources`: the text of files that are not on disk (stdin), by path."""
         for result in results:
             if result.error is not None:
                 _echo_error(result.error)
             if settings.diff and result.diff:
                 click.echo(result.diff, nl=False)
-        for line in self._lines(results, settings):
+        color = output.colored(sys.stderr if err else sys.stdout)
+        for line in self._lines(results, settings, color, sources):
             click.echo(line, err=err)
 
-    def _lines(self, results: Sequence[FileResult], settings: Settings) -> list[str]:
+    def _lines(
+        self, results: Sequence[FileResult], settings: Settings, color: bool, sources: Mapping[str, str] | None
+    ) -> list[str]:
         diagnostics = [d for r in results for d in r.diagnostics]
         unsafe = settings.unsafe_fixes
-        if self.profile is not None and not self.statistics and self.fmt in ("text", "json"):
-            return self.profile.lines(results, unsafe, self.fmt, self.quiet)
+        if self.profile is not None and not self.statistics and self.fmt not in ("sarif", "github"):
+            return self.profile.lines(results, unsafe, "json" if self.fmt == "json" else "text", self.quiet)
         if self.fmt == "json":
             return [output.statistics_json(diagnostics, unsafe) if self.statistics else output.as_json(results)]
         if self.fmt == "sarif":
@@ -351,8 +360,12 @@ class _Report:
             return output.github_lines(results)
         if self.statistics:
             lines = output.statistics(diagnostics, unsafe)
+        elif settings.diff:
+            lines = []
+        elif self.fmt == "full":
+            lines = output.full_lines(results, unsafe, color, sources)
         else:
-            lines = [] if settings.diff else [output.text_line(d, unsafe) for d in diagnostics]
+            lines = [output.text_line(d, unsafe) for d in diagnostics]
         if self.quiet:
             return lines
         applied = sum(r.applied for r in results)

@@ -96,6 +96,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """Replace the text from (line, column) to (end_line, end_column) by `content`: a fix
+    as plain text (`edits`), for the json and full outputs and the results cache.
+
+    Lines are 1-based and columns 0-based, as in `Diagnostic`.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """A finding placed in a file. Lines are 1-based, columns 0-based (as `ast`)."""
 

@@ -1,29 +1,45 @@
 """Formatters: results in, text out. Columns are shown 1-based, as Ruff, flake8 and SARIF do.
 
-`text` is for people, `json` for tools (each fix with its text edits), `sarif` for
-code-scanning uploads, `github` for annotations in GitHub Actions logs.
+`full` (the default on a terminal, as in Ruff) and `concise` (one line per finding, the
+default elsewhere; `text` is its old name) are for people, `json` for tools (each fix
+with its text edits), `sarif` for code-scanning uploads, `github` for annotations in
+GitHub Actions logs.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from perflint import __version__
+from perflint import __version__, noqa, sourcefile
 from perflint.catalog import RULES
-from perflint.model import Applicability, Diagnostic, FileError
+from perflint.model import Applicability, Diagnostic, FileError, TextEdit
 from perflint.runner import FileResult
 from perflint.selection import Selectable
 
 if TYPE_CHECKING:
-    from perflint.edits import TextEdit
     from perflint.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("full", "concise", "text", "json", "sarif", "github")
+FIX_PREVIEWS = 20  # full output: fixes shown as a diff in a file with at most this many
+
+
+def chosen(fmt: str | None, stream: TextIO) -> str:
+    """The format to print in: `full` on a terminal unless one is asked for; `text` is
+    `concise` under its old name."""
+    if fmt is None:
+        return "full" if stream.isatty() else "concise"
+    return "concise" if fmt == "text" else fmt
+
+
+def colored(stream: TextIO) -> bool:
+    """Colours on a terminal, unless NO_COLOR says otherwise (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 IMPACT = {rule.code: rule.impact for rule in RULES}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -39,6 +55,29 @@ def text_line(diagnostic: Diagnostic, unsafe: bool) -> str:
         f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column + 1}: "
         f"{diagnostic.code} {mark}{diagnostic.message}"
     )
+
+
+def full_lines(
+    results: Sequence[FileResult], unsafe: bool, color: bool, sources: Mapping[str, str] | None = None
+) -> list[str]:
+    """Every finding with its source and its fix (`snippet`); a file's text comes from
+    `sources` (stdin) or is read again, as it is after --fix."""
+    from perflint import snippet  # only this format draws them
+
+    found = []
+    for result in results:
+        if not result.diagnostics:
+            continue
+        text = (sources or {}).get(result.path)
+        if text is None:
+            try:
+                text = sourcefile.read(Path(result.path)).text
+            except sourcefile.SourceError:
+                text = ""
+        lines = [line.rstrip("\r\n") for line in noqa.lines(text)]
+        for index, diagnostic in enumerate(result.diagnostics):
+            found += snippet.finding(diagnostic, _fixable(diagnostic, unsafe), lines, result.fix_edits.get(index), color)
+    return found
 
 
 def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[FileError] = ()) -> str:

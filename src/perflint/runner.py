@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequ
 
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
-from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix, TextEdit
 from perflint.policy import Policy
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from perflint.edits import TextEdit
     from perflint.rule import Rule
 
 
@@ -34,7 +33,8 @@ class Settings:
     unsafe_fixes: bool = False
     diff: bool = False
     inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
-    describe_fixes: bool = False  # compute each fix's text edits (json output)
+    describe_fixes: bool = False  # compute each reported fix's text edits (json output)
+    preview_fixes: int = 0  # or only in files with at most this many fixable findings (full output)
     policy: Policy = Policy()  # which findings are reported (the rest are held back)
     line_length: int = DEFAULT_LINE_LENGTH  # that statements fixes write must fit in
 
@@ -81,12 +81,20 @@ def run_source(text: str, path: str, settings: Settings) -> "tuple[FileResult, s
                     ))
             else:
                 module, result.diagnostics = engine.check(text, path, rules, settings.target, settings.inline_noqa)
-            if settings.describe_fixes and module is not None:
+            _apply_policy(result, settings.policy)
+            if module is not None and _describes(settings, result.diagnostics):
                 result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
         result.error = FileError(path, str(error), line=error.line, column=error.column)
-    _apply_policy(result, settings.policy)
     return result, new_text
+
+
+def _describes(settings: Settings, diagnostics: Sequence[Diagnostic]) -> bool:
+    """Whether the reported fixes' text edits are wanted. Each costs a transformation of
+    the whole file, so a preview (full output) is given up in a file with many."""
+    if settings.describe_fixes:
+        return True
+    return 0 < sum(d.fix_applicability is not None for d in diagnostics) <= settings.preview_fixes
 
 
 def _apply_policy(result: FileResult, policy: Policy) -> None:
@@ -192,17 +200,18 @@ def run_files(
         results[index] = result
         path, settings = work[index]
         if results_cache is not None and result.content and not (settings.fix or settings.diff):
-            everything = result.diagnostics + result.held
-            results_cache.put(str(path), result.content, _codes(settings), everything, result.error)
+            everything = result.diagnostics + result.held  # the reported first: fix_edits' indexes hold
+            results_cache.put(str(path), result.content, _codes(settings), everything, result.error, result.fix_edits)
     if results_cache is not None:
         results_cache.save()
     return [r for r in results if r is not None]
 
 
 def _codes(settings: Settings) -> List[str]:
-    """What a cached result must have been computed with: the target and the rules (files
-    of one run can have different configurations, so this is kept per file)."""
-    return ["py%d%d" % settings.target, *(rule.code for rule in settings.rules)]
+    """What a cached result must have been computed with: the target, the line length
+    (which fix edits keep to) and the rules; files of one run can have different
+    configurations, so this is kept per file."""
+    return ["py%d%d" % settings.target, str(settings.line_length), *(rule.code for rule in settings.rules)]
 
 
 def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings) -> Optional[FileResult]:
@@ -217,12 +226,14 @@ def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings
     hit = results_cache.get(str(path), cache.digest(data), _codes(settings))
     if hit is None:
         return None
-    diagnostics, error = hit
-    needs_tree = settings.fix or settings.diff or settings.describe_fixes
-    if needs_tree and any(d.fix_applicability is not None for d in diagnostics):
+    diagnostics, error, edits = hit
+    if (settings.fix or settings.diff) and any(d.fix_applicability is not None for d in diagnostics):
         return None
-    result = FileResult(str(path), diagnostics, error=error)
+    result = FileResult(str(path), diagnostics, error=error, fix_edits=edits)
     _apply_policy(result, settings.policy)
+    described = all(d.fix_applicability is None or i in result.fix_edits for i, d in enumerate(result.diagnostics))
+    if not described and _describes(settings, result.diagnostics):
+        return None  # cached without the edits this run shows
     return result
 
 
