@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import jsonschema
+import pytest
 from cli_helpers import FAST, QUEUE, SLOW, apply_edits, on_a_terminal, perflint, write
 
-from perflint import output
+from perflint import output, runner
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 def test_json_lists_findings_with_their_fix_edits(tmp_path: Path) -> None:
@@ -121,13 +122,20 @@ FULL_SLOW = """slow.py:4:12: PFL310 [*] use `key in dict` instead of `key in dic
 """
 
 
-def test_full_output_shows_the_source_a_caret_and_the_fix_as_a_diff(tmp_path: Path) -> None:
+def test_full_output_shows_the_source_a_caret_and_the_fix_as_a_diff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path / "slow.py", SLOW)
     result = perflint("--select", "PFL310", "--output-format", "full", "slow.py", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == FULL_SLOW + "1 finding, 1 fixable with --fix.\n"
+
+    def analyzed(*args: object) -> None:
+        raise AssertionError("analyzed again: the results cache kept no fix edits")
+
+    monkeypatch.setattr(runner, "run_file", analyzed)
     again = perflint("--select", "PFL310", "--output-format", "full", "slow.py", cwd=tmp_path)
-    assert again.stdout == result.stdout  # the fix's edits come back from the results cache
+    assert again.stdout == result.stdout
 
 
 def test_full_output_of_an_unsafe_fix_that_adds_an_import(tmp_path: Path) -> None:
