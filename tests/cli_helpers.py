@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,36 @@ def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """`python -m perflint ARGS` in a subprocess: the entry point exactly as installed."""
     command = [sys.executable, "-m", "perflint", *args]
     return _checked(subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False))
+
+
+def on_a_terminal(
+    *args: str, cwd: Path, stdout_too: bool = False, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """`python -m perflint ARGS` with stderr (and, if `stdout_too`, stdout) on a
+    pseudo-terminal: (status, stdout if not on the terminal, what the terminal received).
+    Skips the test where there is no pseudo-terminal."""
+    pty = pytest.importorskip("pty", reason="needs a pseudo-terminal")
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "perflint", *args]
+    stdout = tempfile.TemporaryFile()  # not a pipe: a full one would block the run while the terminal is read
+    process = subprocess.Popen(
+        command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=follower if stdout_too else stdout, stderr=follower,
+        env={**os.environ, **(env or {})},
+    )
+    os.close(follower)
+    received = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not data:
+            break
+        received.append(data)
+    os.close(leader)
+    status = process.wait()
+    stdout.seek(0)
+    return status, stdout.read().decode(), b"".join(received).decode()
 
 
 def _checked(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:

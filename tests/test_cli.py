@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from cli_helpers import FAST, SLOW, perflint, run_module, write
+from cli_helpers import FAST, QUEUE, SLOW, perflint, run_module, write
 
 SELECT = ("--select", "PFL310")
 
@@ -33,6 +33,15 @@ def test_missing_path_is_one_line(tmp_path: Path) -> None:
     result = perflint("missing.py", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "perflint: error: missing.py: no such file or directory\n"
+
+
+def test_diff_with_nothing_safe_to_fix_says_so_and_exits_0(tmp_path: Path) -> None:
+    """As Ruff: `--diff` exits 1 when it would change something, and says when it would not."""
+    write(tmp_path / "queue.py", QUEUE)  # an unsafe fix only
+    result = perflint("--select", "PFL303", "--diff", "queue.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No findings would be fixed (1 fixable with --unsafe-fixes).\n")
+    unsafe = perflint("--select", "PFL303", "--diff", "--unsafe-fixes", "queue.py", cwd=tmp_path)
+    assert unsafe.returncode == 1 and unsafe.stdout.endswith("\nWould fix 1 finding.\n")
 
 
 def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
@@ -80,6 +89,36 @@ def test_unparseable_file_is_named_left_alone_and_others_still_checked(tmp_path:
     assert result.stdout.splitlines()[-1].endswith("1 file could not be analyzed (see above).")
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def broken(:\n    pass\n",  # libcst places it on the next line
+        "def f():\n        x = 1\n    y = 2\n",  # an IndentationError: libcst gives no line
+        "def f():\n\tx = 1\n        y = 2\n",  # a TabError
+        "x = (1,\n",
+    ],
+)
+def test_a_syntax_error_is_placed_where_python_places_it(tmp_path: Path, source: str) -> None:
+    write(tmp_path / "broken.py", source)
+    try:
+        compile(source, "broken.py", "exec")
+    except SyntaxError as error:
+        expected = f"broken.py: error: cannot parse: {error.msg} at line {error.lineno}, column {error.offset}\n"
+    result = perflint("broken.py", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == expected
+
+
+def test_a_file_only_libcst_rejects_keeps_libcst_s_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where Python's parser accepts what libcst does not (syntax newer than libcst),
+    libcst's place is given, 1-based like every column shown, and its token list is not."""
+    from perflint import engine
+
+    monkeypatch.setattr(engine, "_python_syntax_error", lambda source: None)
+    write(tmp_path / "broken.py", "x = 1\ndef broken(:\n    pass\n")
+    result = perflint("broken.py", cwd=tmp_path)
+    assert result.stderr == "broken.py: error: cannot parse: invalid syntax at line 3, column 5\n"
+
+
 @pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select"])
 def test_unknown_code_is_one_line(tmp_path: Path, option: str) -> None:
     write(tmp_path / "slow.py", SLOW)
@@ -118,13 +157,30 @@ def test_exit_zero(tmp_path: Path) -> None:
 
 
 def test_gitignored_and_default_excluded_folders_are_skipped(tmp_path: Path) -> None:
+    """As Ruff's defaults: `build` is a package name as often as an output folder (pip's
+    `operations/build`), so it is checked unless `.gitignore` says otherwise."""
     (tmp_path / ".git").mkdir()
     write(tmp_path / ".gitignore", "generated/\n")
-    for folder in ("generated", ".venv", "build", "node_modules", "src"):
+    for folder in ("generated", ".venv", "dist", "node_modules", "src", "build", "src/operations/build"):
         write(tmp_path / folder / "slow.py", SLOW)
     result = perflint(*SELECT, ".", cwd=tmp_path)
     paths = {line.split(":")[0] for line in result.stdout.splitlines() if "PFL310" in line}
-    assert paths == {os.path.join("src", "slow.py")}
+    assert paths == {os.path.join(*folder.split("/"), "slow.py") for folder in ("src", "build", "src/operations/build")}
+
+
+def test_no_python_files_found_is_a_warning(tmp_path: Path) -> None:
+    """As Ruff: an empty folder, or one whose files are all excluded, warns on stderr; the
+    run still succeeds and its output stays what the format says (`[]` for json)."""
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "docs" / "notes.txt", "not python\n")
+    write(tmp_path / ".venv" / "lib.py", SLOW)
+    result = perflint("empty", "docs", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "No findings.\n")
+    assert result.stderr == "perflint: warning: no Python files found under empty, docs\n"
+    only_excluded = perflint("--output-format", "json", cwd=tmp_path)  # .venv/ is skipped
+    assert only_excluded.stdout == "[]\n" and only_excluded.stderr == "perflint: warning: no Python files found under .\n"
+    write(tmp_path / "docs" / "mod.py", FAST)
+    assert perflint("docs", cwd=tmp_path).stderr == ""
 
 
 def test_an_ignored_folder_named_on_purpose_is_checked(tmp_path: Path) -> None:
@@ -188,6 +244,25 @@ def test_add_noqa_silences_every_finding_and_merges(tmp_path: Path) -> None:
     assert rerun.stdout == "Added noqa comments to 0 lines.\n"
 
 
-def test_add_noqa_refuses_fix(tmp_path: Path) -> None:
-    result = perflint("--add-noqa", "--fix", ".", cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr.count("\n") == 1
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("--fix", "."), None, "--add-noqa cannot be combined with --fix"),
+        (("--diff", "."), None, "--add-noqa cannot be combined with --diff"),
+        (("-",), b"x = 1\n", "--add-noqa writes the files it checks: it cannot read stdin"),
+    ],
+)
+def test_add_noqa_refuses_what_it_cannot_do_naming_what_was_given(
+    tmp_path: Path, args: tuple[str, ...], stdin: bytes | None, message: str
+) -> None:
+    result = perflint("--add-noqa", *args, cwd=tmp_path, stdin=stdin)
+    errors = result.stderr if isinstance(result.stderr, str) else result.stderr.decode()
+    assert result.returncode == 2 and errors == f"perflint: error: {message}\n"
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    from perflint.cli import cli
+
+    listed = perflint("--help", cwd=tmp_path).stdout.split("Other commands")[1]
+    names = {line.split()[0] for line in listed.splitlines()[1:] if line.startswith("  ") and not line.startswith("   ")}
+    assert names == set(cli.commands) - {"check"} and "bench" in names

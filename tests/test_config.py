@@ -44,6 +44,68 @@ def test_command_line_overrides_the_file(tmp_path: Path) -> None:
     assert perflint("--select", "PFL310", "mod.py", cwd=tmp_path).returncode == 1
 
 
+def test_the_configuration_is_found_next_to_the_files_not_the_current_directory(tmp_path: Path) -> None:
+    """`cd /tmp && perflint project/` reads project/pyproject.toml, its patterns relative
+    to project/; so does a file named through it, and stdin named as one of its files."""
+    for folder in ("src", "tests"):
+        write(tmp_path / "project" / folder / "mod.py", SLOW + "\n\n" + QUEUE)
+    _project(tmp_path / "project", 'select = ["PFL303", "PFL310"]\nper-file-ignores = {"tests/*" = ["PFL310"]}')
+    (tmp_path / "elsewhere").mkdir()
+    expected = {("../project/src/mod.py", "PFL303"), ("../project/src/mod.py", "PFL310"), ("../project/tests/mod.py", "PFL303")}
+    assert _found(perflint("../project", cwd=tmp_path / "elsewhere")) == expected
+    assert _found(perflint("../project/tests/mod.py", cwd=tmp_path / "elsewhere")) == {("../project/tests/mod.py", "PFL303")}
+    piped = perflint("-", "--stdin-filename", "project/tests/mod.py", cwd=tmp_path, stdin=(SLOW + "\n\n" + QUEUE).encode())
+    assert {line.split()[1] for line in piped.stdout.decode().splitlines() if ": PFL" in line} == {"PFL303"}
+
+
+def test_a_folder_with_its_own_table_is_checked_by_its_own_rules(tmp_path: Path) -> None:
+    """As Ruff: the nearest table governs, tables are not merged, excludes are relative
+    to their own file; a pyproject.toml without a table is passed over; a file with no
+    table above it gets the current directory's."""
+    for folder in ("app", "vendor/lib", "vendor/lib/gen", "vendor/bare"):
+        write(tmp_path / folder / "mod.py", SLOW + "\n\n" + QUEUE)
+    _project(tmp_path, 'select = ["PFL310"]')
+    _project(tmp_path / "vendor" / "lib", 'select = ["PFL303"]\nextend-exclude = ["/gen"]')
+    write(tmp_path / "vendor" / "bare" / "pyproject.toml", '[project]\nname = "bare"\n')
+    write(tmp_path.parent / f"{tmp_path.name}-outside" / "mod.py", SLOW + "\n\n" + QUEUE)
+    expected = {("app/mod.py", "PFL310"), ("vendor/lib/mod.py", "PFL303"), ("vendor/bare/mod.py", "PFL310")}
+    assert _found(perflint(".", cwd=tmp_path)) == expected
+    outside = f"../{tmp_path.name}-outside/mod.py"
+    assert _found(perflint(outside, cwd=tmp_path)) == {(outside, "PFL310")}
+    assert _found(perflint("vendor/lib/gen/mod.py", cwd=tmp_path)) == set()  # excluded, even named
+    _project(tmp_path, 'select = ["PFL310"]\nextend-exclude = ["vendor/"]')  # the parent can leave a folder out
+    assert _found(perflint(".", cwd=tmp_path)) == {("app/mod.py", "PFL310")}
+
+
+def test_config_option_governs_every_file(tmp_path: Path) -> None:
+    write(tmp_path / "app" / "mod.py", SLOW + "\n\n" + QUEUE)
+    write(tmp_path / "lib" / "mod.py", SLOW + "\n\n" + QUEUE)
+    _project(tmp_path / "lib", 'select = ["PFL303"]')
+    write(tmp_path / "shared.toml", '[tool.perflint]\nselect = ["PFL310"]\n')
+    assert _found(perflint("--config", "shared.toml", ".", cwd=tmp_path)) == {("app/mod.py", "PFL310"), ("lib/mod.py", "PFL310")}
+
+
+def test_a_bad_configuration_anywhere_is_one_line(tmp_path: Path) -> None:
+    write(tmp_path / "app" / "mod.py", SLOW)
+    write(tmp_path / "lib" / "mod.py", SLOW)
+    _project(tmp_path / "lib", 'selekt = ["PFL303"]')
+    result = perflint(".", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "lib" in result.stderr and "unknown key 'selekt'" in result.stderr
+
+
+def test_a_command_line_select_starts_the_selection_afresh(tmp_path: Path) -> None:
+    """As in Ruff: `--select` drops the file's `extend-select` and `ignore` (the rules to
+    run are what the command line says), while `per-file-ignores` still hold."""
+    for folder in ("top", "tests"):
+        write(tmp_path / folder / "mod.py", SLOW + "\n\n" + QUEUE)
+    _project(tmp_path, 'extend-select = ["PFL310"]\nignore = ["PFL303"]\nper-file-ignores = {"tests/*" = ["PFL303"]}')
+    assert _found(perflint(".", cwd=tmp_path)) == {("top/mod.py", "PFL310"), ("tests/mod.py", "PFL310")}
+    assert _found(perflint("--select", "PFL303", ".", cwd=tmp_path)) == {("top/mod.py", "PFL303")}
+    added = perflint("--select", "PFL303", "--extend-select", "PFL310", "--ignore", "PFL303", ".", cwd=tmp_path)
+    assert _found(added) == {("top/mod.py", "PFL310"), ("tests/mod.py", "PFL310")}
+
+
 @pytest.mark.parametrize(
     ("table", "named"),
     [

@@ -66,6 +66,48 @@ def test_same_findings_under_the_same_configuration(tmp_path: Path) -> None:
     assert {(path.removeprefix("./"), *rest) for path, *rest in flake8("--select", "PFL", ".", cwd=tmp_path)} == expected
 
 
+# Configurations of the parity test, one folder each: none (the defaults), opt-in rules
+# added by code and by name, every rule, and a narrow selection with per-file-ignores.
+CONFIGURATIONS = {
+    "defaults": None,
+    "opted_in": 'extend-select = ["PFL102", "await-in-loop", "dataclass-without-slots"]\nignore = ["PFL303"]',
+    "everything": 'select = ["PFL"]\ntarget-version = "py310"',
+    "narrow": 'select = ["PFL3", "PFL5"]\nper-file-ignores = {"pfl5_*" = ["PFL501"]}\ntarget-version = "py39"',
+}
+PARITY_FIXTURES = ("pfl1_loops.py", "pfl3_sequences.py", "pfl5_caching.py", "pfl7_regex_io_async.py")
+OPT_IN = {"PFL102", "PFL503", "PFL702"}
+
+
+def test_flake8_select_pfl_reports_what_perflint_reports_under_every_configuration(tmp_path: Path) -> None:
+    """One run over folders with different configurations, from outside the project:
+    each file's configuration is found next to it by both faces, opt-in rules run where
+    it selects them (by code, by name, by `PFL`) and nowhere else."""
+    project = tmp_path / "project"
+    for folder, table in CONFIGURATIONS.items():
+        for name in PARITY_FIXTURES:
+            write(project / folder / name, (FIXTURES / name).read_text(encoding="utf-8"))
+        if table is not None:
+            write(project / folder / "pyproject.toml", f"[tool.perflint]\n{table}\n")
+    via_flake8 = flake8("--select", "PFL", "project", cwd=tmp_path)
+    via_cli = cli("project", cwd=tmp_path)
+    assert via_flake8 == via_cli
+    codes = {folder: {code for path, _, _, code in via_cli if path.split("/")[1] == folder} for folder in CONFIGURATIONS}
+    assert codes["opted_in"] & OPT_IN == OPT_IN and "PFL303" not in codes["opted_in"]
+    assert codes["everything"] & OPT_IN == OPT_IN
+    assert not codes["defaults"] & OPT_IN and codes["narrow"] <= {f"PFL{n}" for n in range(300, 600)}
+    plain = {finding for finding in flake8("project/opted_in", cwd=tmp_path) if finding[3].startswith("PFL")}
+    assert plain == {finding for finding in via_cli if finding[0].startswith("project/opted_in/")}, (
+        "plain flake8 selects every plugin, and the configuration's opt-in rules with it"
+    )
+
+
+def test_flake8_options_opt_in_by_code_or_name(tmp_path: Path) -> None:
+    write(tmp_path / "mod.py", GLOBAL)
+    expected = ("mod.py", 7, 16, "PFL102")
+    assert expected in flake8("--extend-select", "global-name-in-loop", "mod.py", cwd=tmp_path)
+    assert expected in flake8("--select", "PFL102", "mod.py", cwd=tmp_path)
+
+
 def test_flake8_noqa_silences_a_code(tmp_path: Path) -> None:
     write(tmp_path / "queue.py", QUEUE)
     assert flake8("--select", "PFL", "queue.py", cwd=tmp_path) == {("queue.py", 4, 16, "PFL303")}

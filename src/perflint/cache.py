@@ -1,9 +1,10 @@
 """Results of files that did not change since the last run, so a second run is cheap.
 
 An entry is found by the file's path and is used only if the content hash and the rule
-set it was computed with are the same; everything else that can change a result (the
-perflint version and its own source files, the target version, the noqa mode) goes into
-the fingerprint that names the cache file. A cache file that cannot be read is ignored,
+set and target version it was computed with are the same (files of one run can have
+different configurations); everything else that can change a result (the perflint
+version and its own source files, the noqa mode) goes into the fingerprint that names
+the cache file. A cache file that cannot be read is ignored,
 never trusted. The folder holds a `.gitignore` so it is never committed.
 """
 
@@ -13,10 +14,11 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import astuple
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from perflint.model import Applicability, Bound, Diagnostic, FileError, Fix
+from perflint.model import Applicability, Bound, Diagnostic, FileError, Fix, TextEdit
 
 DEFAULT_DIR = Path(".perflint_cache")
 _KEEP = 8  # cache files (one per configuration) kept in the folder
@@ -44,7 +46,8 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-Entry = Tuple[str, List[str], List[list], Optional[str]]  # digest, rule codes, diagnostics, error
+Entry = Tuple[str, List[str], List[list], Optional[list], Dict[str, list]]  # digest, key, diagnostics, error, edits
+Hit = Tuple[List[Diagnostic], Optional[FileError], Dict[int, List[TextEdit]]]
 
 
 class Cache:
@@ -60,20 +63,32 @@ class Cache:
         except (OSError, ValueError):
             pass
 
-    def get(self, path: str, content: str, codes: Sequence[str]) -> Optional[Tuple[List[Diagnostic], Optional[FileError]]]:
+    def get(self, path: str, content: str, codes: Sequence[str]) -> Optional[Hit]:
+        """The diagnostics, error and fix edits (by diagnostic index) stored for `path`."""
         entry = self.entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 4 or entry[0] != content or entry[1] != list(codes):
+        if not isinstance(entry, list) or len(entry) != 5 or entry[0] != content or entry[1] != list(codes):
             return None
         try:
             diagnostics = [_diagnostic(path, row) for row in entry[2]]
-        except (TypeError, ValueError):
+            error = _error(path, entry[3]) if entry[3] is not None else None
+            edits = {int(index): [TextEdit(*edit) for edit in found] for index, found in entry[4].items()}
+        except (TypeError, ValueError, AttributeError):
             return None
-        error = FileError(path, entry[3]) if entry[3] is not None else None
-        return diagnostics, error
+        return diagnostics, error, edits
 
-    def put(self, path: str, content: str, codes: Sequence[str], diagnostics: Sequence[Diagnostic], error: Optional[FileError]) -> None:
+    def put(
+        self,
+        path: str,
+        content: str,
+        codes: Sequence[str],
+        diagnostics: Sequence[Diagnostic],
+        error: Optional[FileError],
+        edits: Mapping[int, Sequence[TextEdit]],
+    ) -> None:
         rows = [_row(d) for d in diagnostics]
-        self.entries[path] = [content, list(codes), rows, error.reason if error else None]  # type: ignore[assignment]
+        failure = [error.reason, error.line, error.column] if error else None
+        described = {str(index): [astuple(edit) for edit in found] for index, found in edits.items()}
+        self.entries[path] = [content, list(codes), rows, failure, described]  # type: ignore[assignment]
         self.dirty = True
 
     def save(self) -> None:
@@ -115,3 +130,8 @@ def _diagnostic(path: str, row: list) -> Diagnostic:
     return Diagnostic(
         code, name, message, path, line, column, end_line, end_column, fix, Bound(bounded) if bounded else None, cell
     )
+
+
+def _error(path: str, row: list) -> FileError:
+    reason, line, column = row
+    return FileError(path, reason, line=line, column=column)

@@ -11,24 +11,26 @@ import os
 import shlex
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
 
-from perflint import __version__, cache, output, profile_run, profiles, sourcefile
+from perflint import __version__, cache, output, profile_run, profiles, progress, sourcefile
 from perflint.bench import bench_command
 from perflint.catalog import RuleInfo
-from perflint.config import Config, ConfigError, load
+from perflint.config import Config, ConfigError
 from perflint.discovery import discover
 from perflint.model import FileError
 from perflint.notebook import NotebookError, is_notebook
+from perflint.plan import Plan
 from perflint.policy import Policy, default_policy, held_summary
 from perflint.profile_report import ProfileView, ShareError, parse_share
+from perflint.resolver import Resolver
 from perflint.runner import FileResult, Settings, add_noqa, run_files, run_notebook, run_source
-from perflint.selection import TARGET_VERSIONS, Selectable, Target, parse_target, running_target
+from perflint.selection import TARGET_VERSIONS, Target, parse_target, running_target
 
 STDIN = Path("-")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,16 +79,18 @@ class _Selection:
     extend_exclude: tuple[str, ...]
     target_version: str | None
 
-    def config(self, unsafe_fixes: bool | None = None, select: Sequence[str] = ()) -> Config:
-        """`[tool.perflint]` with the command line on top (`select`: instead of the
-        configured selection when the command line gives none)."""
-        try:
-            return load(self.config_file).with_overrides(
-                _split(self.select or select), _split(self.ignore), _split(self.extend_select),
+    def resolver(self, unsafe_fixes: bool | None = None, every_rule: bool = False) -> Resolver:
+        """Each file's `[tool.perflint]` with the command line on top (`every_rule`: every
+        rule runs unless the command line selects, the configured ignores still hold)."""
+
+        def overrides(config: Config) -> Config:
+            config = config.with_overrides(
+                _split(self.select), _split(self.ignore), _split(self.extend_select),
                 _split(self.exclude), _split(self.extend_exclude), self.target_version, unsafe_fixes,
             )
-        except ConfigError as error:
-            raise UserError(str(error)) from None
+            return replace(config, select=("PFL",)) if every_rule and not self.select else config
+
+        return Resolver(self.config_file, overrides)
 
 
 def _selection(function: F) -> F:
@@ -118,7 +122,23 @@ _RUNNING = _options(
 )
 
 
-@cli.command(epilog="Other commands: `perflint rules` lists every rule; `perflint explain CODE` documents one; `perflint profile PATH -- COMMAND` profiles a command and ranks the findings by it.")
+class _Check(click.Command):
+    """`perflint --help` shows the help of `check`, the default command, so it lists the
+    group's other commands too, read off the group (a command added later is listed)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group = ctx.find_root().command
+        if isinstance(group, click.Group):
+            others = [
+                (name, command.get_short_help_str(limit=200))
+                for name, command in group.commands.items()
+                if command is not self and not command.hidden
+            ]
+            with formatter.section("Other commands (perflint COMMAND --help)"):
+                formatter.write_dl(others)
+
+
+@cli.command(cls=_Check)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_selection
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files (stdin: print the fixed source).")
@@ -126,7 +146,7 @@ _RUNNING = _options(
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even if findings remain.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
-@click.option("--output-format", type=click.Choice(output.FORMATS), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(output.FORMATS), help="full: each finding with its source and its fix (the default on a terminal); concise (or text): one line per finding (the default elsewhere); json, sarif, github: for tools.")
 @click.option("--stdin-filename", metavar="PATH", help="The name of the file read from stdin (`-`), for messages and per-file-ignores.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding (to adopt perflint on a large codebase).")
 @_RUNNING
@@ -143,7 +163,7 @@ def check(
     diff: bool,
     exit_zero: bool,
     statistics: bool,
-    output_format: str,
+    output_format: str | None,
     stdin_filename: str | None,
     add_noqa: bool,
     quiet: bool,
@@ -157,33 +177,43 @@ def check(
 ) -> None:
     """Check PATHS (files or directories, default `.`; `-` for stdin) for slow patterns.
 
-    Exit status: 0 no findings remain, 1 findings remain (or --diff has changes),
+    Exit status: 0 no findings remain, 1 findings remain (with --diff: 1 if it has changes),
     2 usage or configuration error, or a file that cannot be read, parsed or written.
     """
     from_stdin = paths == (STDIN,) or (not paths and stdin_filename is not None)
     if STDIN in paths and not from_stdin:
         raise UserError("'-' (stdin) cannot be combined with other paths")
-    if add_noqa and (fix or diff or from_stdin):
-        raise UserError("--add-noqa works on files and cannot be combined with --fix or --diff")
-    config = selection.config(unsafe_fixes)
-    target = config.target(running_target())
-    rules = _rules(config, target)
+    if add_noqa and from_stdin:
+        raise UserError("--add-noqa writes the files it checks: it cannot read stdin")
+    if add_noqa and (fix or diff):
+        raise UserError(f"--add-noqa cannot be combined with {'--fix' if fix else '--diff'}")
+    prints_source = from_stdin and fix and not diff  # findings then go to stderr
+    fmt = output.chosen(output_format, sys.stderr if prints_source else sys.stdout)
+    resolver = selection.resolver(unsafe_fixes)
+    target = resolver.base.target(running_target())
     profile = _profile_view(profile_file, profile_format, min_share, allow_pickle, fix or diff or add_noqa, target)
-    # A profile measures what is hot, whatever the rule: it replaces the default policy.
-    policy = Policy() if profile is not None else default_policy(target, _explicit(config))
-    settings = Settings(
-        rules, target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
-        describe_fixes=output_format == "json", policy=policy, line_length=config.line_length,
-    )
-    report = _Report(output_format, statistics, quiet, rules)
+
+    def settings(config: Config) -> Settings:
+        target = config.target(running_target())
+        # A profile measures what is hot, whatever the rule: it replaces the default policy.
+        policy = Policy() if profile is not None else default_policy(target, _explicit(config))
+        return Settings(
+            _rules(config, target), target, fix=fix or diff, unsafe_fixes=config.unsafe_fixes, diff=diff,
+            describe_fixes=fmt == "json", preview_fixes=output.FIX_PREVIEWS if fmt == "full" else 0,
+            policy=policy, line_length=config.line_length,
+        )
+
+    plan = Plan(resolver, settings)
+    report = _Report(fmt, statistics, quiet, plan)
     report.profile = profile
     if from_stdin:
-        sys.exit(_check_stdin(stdin_filename or "-", config, settings, report, exit_zero))
+        sys.exit(_check_stdin(stdin_filename or "-", plan, report, exit_zero))
     if add_noqa:
-        sys.exit(_add_noqa(_files(paths, config), config, settings))
-    results = _analyze(_files(paths, config), config, settings, jobs, None if no_cache else cache_dir)
-    report.show(results, settings)
-    sys.exit(_exit_code(results, settings, exit_zero))
+        sys.exit(_add_noqa(_files(paths, resolver), plan))
+    show_progress = progress.wanted(fmt, quiet, sys.stderr)
+    results = _analyze(_files(paths, resolver), plan, jobs, None if no_cache else cache_dir, show_progress)
+    report.show(results, plan.base)
+    sys.exit(_exit_code(results, plan.base, exit_zero))
 
 
 def _rules(config: Config, target: Target) -> list[RuleInfo]:
@@ -200,20 +230,30 @@ def _explicit(config: Config) -> frozenset[str]:
         raise UserError(str(error)) from None
 
 
-def _files(paths: Sequence[Path], config: Config) -> list[Path]:
+def _files(paths: Sequence[Path], resolver: Resolver) -> list[Path]:
+    """The files to check; a warning when there are none (as Ruff warns), since "No
+    findings." alone would read as a clean bill for code that was never looked at."""
+    roots = list(paths) or [Path(".")]
     try:
-        return list(discover(list(paths) or [Path(".")], config.excluded, config.skipped_dirs))
+        files = list(discover(roots, resolver.exclusions))
     except FileNotFoundError as error:
         raise UserError(f"{error}: no such file or directory") from None
+    if not files:
+        click.echo(f"perflint: warning: no Python files found under {', '.join(map(str, roots))}", err=True)
+    return files
 
 
 def _analyze(
-    files: Sequence[Path], config: Config, settings: Settings, jobs: int | None, cache_dir: Path | None
+    files: Sequence[Path], plan: Plan, jobs: int | None, cache_dir: Path | None, show_progress: bool
 ) -> list[FileResult]:
-    """Check the files (cached in `cache_dir` unless it is None)."""
-    work = [(path, _for_file(config, settings, path)) for path in files]
-    key = cache.fingerprint(settings.target, settings.inline_noqa)
-    return run_files(work, jobs or os.cpu_count() or 1, None if cache_dir is None else cache.Cache(cache_dir, key))
+    """Check the files, each with its configuration's settings (cached in `cache_dir`
+    unless it is None), with a progress bar on stderr if `show_progress`."""
+    work = [(path, plan.for_file(path)) for path in files]
+    results_cache = None if cache_dir is None else cache.Cache(cache_dir, cache.fingerprint(plan.base.inline_noqa))
+    if not show_progress:
+        return run_files(work, jobs or os.cpu_count() or 1, results_cache)
+    with progress.Progress(len(work), sys.stderr) as bar:
+        return run_files(work, jobs or os.cpu_count() or 1, results_cache, bar.advance)
 
 
 def _profile_view(
@@ -231,48 +271,48 @@ def _profile_view(
         raise UserError(str(error)) from None
 
 
-def _for_file(config: Config, settings: Settings, path: Path) -> Settings:
-    """The settings for one file: its `per-file-ignores` turn rules off."""
-    return replace(settings, rules=config.rules_for(settings.rules, path))
-
-
 def _exit_code(results: Sequence[FileResult], settings: Settings, exit_zero: bool) -> int:
+    """2 for a file that failed; with --diff, 1 when it would change something (as Ruff:
+    what remains unfixed is for a run without --diff to report); else 1 when findings remain."""
     if any(r.error is not None for r in results):
         return 2
-    if settings.diff and any(r.diff for r in results):
-        return 1
+    if settings.diff:
+        return 1 if any(r.diff for r in results) else 0
     remaining = any(r.diagnostics for r in results)
     return 1 if remaining and not exit_zero else 0
 
 
-def _check_stdin(name: str, config: Config, settings: Settings, report: _Report, exit_zero: bool) -> int:
-    """Check the source on stdin; with --fix, print it (fixed, or as it came) to stdout."""
+def _check_stdin(name: str, plan: Plan, report: _Report, exit_zero: bool) -> int:
+    """Check the source on stdin, with the configuration of the file it names; with
+    --fix, print it (fixed, or as it came) to stdout."""
     data = sys.stdin.buffer.read()
-    file_settings = _for_file(config, settings, Path(name))
+    settings = plan.for_file(Path(name))
+    sources: dict[str, str] = {}  # the text findings are shown in (full output)
     if is_notebook(name):
-        result, fixed_data = run_notebook(data, name, file_settings)
+        result, fixed_data = run_notebook(data, name, settings)
     else:
         try:
             text, encoding = sourcefile.decode(data)
         except sourcefile.SourceError as error:
             result, fixed_data = FileResult(name, error=FileError(name, str(error))), data
         else:
-            result, fixed = run_source(text, name, file_settings)
+            result, fixed = run_source(text, name, settings)
             fixed_data = data if fixed == text else fixed.encode(encoding)
+            sources[name] = fixed if settings.fix and not settings.diff else text
     prints_source = settings.fix and not settings.diff
     if prints_source:
         sys.stdout.buffer.write(fixed_data)
         sys.stdout.flush()
-    report.show([result], settings, err=prints_source)
+    report.show([result], settings, err=prints_source, sources=sources)
     return _exit_code([result], settings, exit_zero)
 
 
-def _add_noqa(files: Sequence[Path], config: Config, settings: Settings) -> int:
+def _add_noqa(files: Sequence[Path], plan: Plan) -> int:
     """Silence every current finding with a `# noqa: CODE` comment on its line."""
     added, failed = 0, False
     for path in files:
         try:
-            changed = add_noqa(path, _for_file(config, settings, path))
+            changed = add_noqa(path, plan.for_file(path))
         except (sourcefile.SourceError, sourcefile.WriteError, NotebookError) as error:
             _echo_error(FileError(str(path), str(error)))
             failed = True
@@ -289,41 +329,52 @@ def _echo_error(error: FileError) -> None:
 class _Report:
     """Prints results in the chosen format (findings on stderr when stdout carries source)."""
 
-    def __init__(self, fmt: str, statistics: bool, quiet: bool, rules: Sequence[Selectable]) -> None:
-        self.fmt, self.statistics, self.quiet, self.rules = fmt, statistics, quiet, rules
+    def __init__(self, fmt: str, statistics: bool, quiet: bool, plan: Plan) -> None:
+        self.fmt, self.statistics, self.quiet, self.plan = fmt, statistics, quiet, plan
         self.profile: ProfileView | None = None
 
-    def show(self, results: Sequence[FileResult], settings: Settings, err: bool = False) -> None:
+    def show(
+        self, results: Sequence[FileResult], settings: Settings, err: bool = False, sources: Mapping[str, str] | None = None
+    ) -> None:
+        """`sources`: the text of files that are not on disk (stdin), by path."""
         for result in results:
             if result.error is not None:
                 _echo_error(result.error)
             if settings.diff and result.diff:
                 click.echo(result.diff, nl=False)
-        for line in self._lines(results, settings):
+        color = output.colored(sys.stderr if err else sys.stdout)
+        for line in self._lines(results, settings, color, sources):
             click.echo(line, err=err)
 
-    def _lines(self, results: Sequence[FileResult], settings: Settings) -> list[str]:
+    def _lines(
+        self, results: Sequence[FileResult], settings: Settings, color: bool, sources: Mapping[str, str] | None
+    ) -> list[str]:
         diagnostics = [d for r in results for d in r.diagnostics]
         unsafe = settings.unsafe_fixes
-        if self.profile is not None and not self.statistics and self.fmt in ("text", "json"):
-            return self.profile.lines(results, unsafe, self.fmt, self.quiet)
+        if self.profile is not None and not self.statistics and self.fmt not in ("sarif", "github"):
+            return self.profile.lines(results, unsafe, "json" if self.fmt == "json" else "text", self.quiet)
         if self.fmt == "json":
             return [output.statistics_json(diagnostics, unsafe) if self.statistics else output.as_json(results)]
         if self.fmt == "sarif":
-            return [output.as_sarif(results, self.rules)]
+            return [output.as_sarif(results, self.plan.rules())]
         if self.fmt == "github":
             return output.github_lines(results)
         if self.statistics:
             lines = output.statistics(diagnostics, unsafe)
+        elif settings.diff:
+            lines = []
+        elif self.fmt == "full":
+            lines = output.full_lines(results, unsafe, color, sources)
         else:
-            lines = [] if settings.diff else [output.text_line(d, unsafe) for d in diagnostics]
+            lines = [output.text_line(d, unsafe) for d in diagnostics]
         if self.quiet:
             return lines
         applied = sum(r.applied for r in results)
-        if applied:
-            verb = "Would fix" if settings.diff else "Fixed"
-            lines.append(f"{verb} {applied} finding{'s' if applied != 1 else ''}.")
-        if not settings.diff:
+        if settings.diff:
+            lines.append(output.would_fix(applied, diagnostics, unsafe))
+        else:
+            if applied:
+                lines.append(f"Fixed {applied} finding{'s' if applied != 1 else ''}.")
             lines.append(output.summary(diagnostics, unsafe, [r.error for r in results if r.error is not None]))
         held = held_summary([d for r in results for d in r.held], settings.policy)
         if held is not None:
@@ -392,11 +443,16 @@ def profile(
         share = parse_share(min_share)
     except ShareError as error:
         raise UserError(str(error)) from None
-    config = selection.config(select=["PFL"])
-    target = config.target(running_target())
-    # Every finding is shown: the profile, not the default policy, says which matter.
-    settings = Settings(_rules(config, target), target, describe_fixes=output_format == "json", policy=Policy())
-    files = _files(paths, config)  # a wrong PATH fails before the command runs
+    resolver = selection.resolver(every_rule=True)
+    target = resolver.base.target(running_target())
+
+    def settings(config: Config) -> Settings:
+        target = config.target(running_target())
+        # Every finding is shown: the profile, not the default policy, says which matter.
+        return Settings(_rules(config, target), target, describe_fixes=output_format == "json", policy=Policy())
+
+    plan = Plan(resolver, settings)
+    files = _files(paths, resolver)  # a wrong PATH fails before the command runs
     with tempfile.TemporaryDirectory(prefix="perflint-") as scratch:
         ran = _run_profiled(command, save_profile or Path(scratch) / "profile.out")
         if ran.status != 0:
@@ -407,8 +463,9 @@ def profile(
             raise UserError(f"the command left no profile to read ({error})") from None
     explicit = selection.target_version
     view = ProfileView(loaded, parse_target(explicit) if explicit else ran.version or target, share)
-    results = _analyze(files, config, settings, jobs, None if no_cache else cache_dir)
-    for line in view.lines(results, settings.unsafe_fixes, output_format, quiet):
+    show_progress = progress.wanted(output_format, quiet, sys.stderr)
+    results = _analyze(files, plan, jobs, None if no_cache else cache_dir, show_progress)
+    for line in view.lines(results, plan.base.unsafe_fixes, output_format, quiet):
         click.echo(line)
     for result in results:
         if result.error is not None:
@@ -475,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.exit_code
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0
-    except (UserError, click.UsageError) as error:
+    except (UserError, ConfigError, click.UsageError) as error:
         click.echo(f"perflint: error: {_message(error)}", err=True)
         return 2
     except click.Abort:

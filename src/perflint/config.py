@@ -1,8 +1,8 @@
 """`[tool.perflint]` in `pyproject.toml`, merged with the command line.
 
-The file is the nearest `pyproject.toml` with a `[tool.perflint]` table, walking up from
-the current directory (or the one `--config` names); patterns in it are relative to its
-directory. Every value is checked when the file is read, so a typo is one line naming it
+Which file governs which checked file is `resolver`'s business; `load` reads one (by
+default the nearest `pyproject.toml` with a `[tool.perflint]` table above the current
+directory), and patterns in it are relative to its directory. Every value is checked when the file is read, so a typo is one line naming it
 (`ConfigError`) instead of a setting silently ignored. Keys follow Ruff's spelling.
 
 The line length fixed code keeps to is the project's own, from the same file:
@@ -114,18 +114,28 @@ class Config:
         target_version: str | None = None,
         unsafe_fixes: bool | None = None,
     ) -> Config:
-        """The command line on top of the file: `select`, `exclude` and the target replace
-        the file's values, `ignore`, `extend-select` and `extend-exclude` add to them."""
+        """The command line on top of the file: `exclude` and the target replace the
+        file's values, `extend-exclude` adds to them. A `select` starts the selection
+        afresh, as in Ruff: the file's `select`, `extend-select` and `ignore` no longer
+        apply (its `per-file-ignores` still do); otherwise `ignore` and `extend-select`
+        add to the file's."""
+        fresh = bool(select)
         return replace(
             self,
-            select=tuple(select) if select else self.select,
-            ignore=(*self.ignore, *ignore),
-            extend_select=(*self.extend_select, *extend_select),
+            select=tuple(select) if fresh else self.select,
+            ignore=(*(() if fresh else self.ignore), *ignore),
+            extend_select=(*(() if fresh else self.extend_select), *extend_select),
             exclude=tuple(exclude) if exclude else self.exclude,
             extend_exclude=(*self.extend_exclude, *extend_exclude),
             target_version=target_version or self.target_version,
             unsafe_fixes=self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
         )
+
+
+def has_table(path: Path) -> bool:
+    """Whether the pyproject.toml at `path` has a `[tool.perflint]` table."""
+    tools = _read(path).get("tool", {})
+    return isinstance(tools, Mapping) and tools.get("perflint") is not None
 
 
 def find(start: Path) -> Path | None:
@@ -135,7 +145,7 @@ def find(start: Path) -> Path | None:
         candidate = directory / FILENAME
         if candidate.is_file():
             nearest = nearest or candidate
-            if _read(candidate).get("tool", {}).get("perflint") is not None:
+            if has_table(candidate):
                 return candidate
     return nearest
 

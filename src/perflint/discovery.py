@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import FrozenSet, Hashable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, FrozenSet, Hashable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
 SUFFIXES = (".py", ".pyi", ".ipynb")
+# Folder names never entered, at any depth. `build` is not one of them: it is a common
+# package name (pip's `operations/build`), and Ruff dropped it from its defaults for
+# that reason; a build output folder is in `.gitignore`, which is read.
 SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", ".tox", ".nox",
+    {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "dist", ".tox", ".nox",
      "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".perflint_cache", ".eggs",
      ".ipynb_checkpoints"}  # Jupyter's copies of the notebooks beside it
 )
 
 Ignore = Tuple[Path, pathspec.PathSpec]
+# For a folder: the configured excludes for what it holds, and folder names never entered.
+Exclusions = Callable[[Path], Tuple[Optional[Ignore], FrozenSet[str]]]
 
 
 def _gitignore(directory: Path) -> List[Ignore]:
@@ -58,19 +63,23 @@ def _ignored(path: Path, is_dir: bool, ignores: Sequence[Ignore]) -> bool:
     return False
 
 
-def discover(
-    paths: Sequence[Path], exclude: Optional[Ignore] = None, skipped: FrozenSet[str] = SKIPPED_DIRS
-) -> Iterator[Path]:
+def _defaults(directory: Path) -> Tuple[Optional[Ignore], FrozenSet[str]]:
+    return None, SKIPPED_DIRS
+
+
+def discover(paths: Sequence[Path], exclusions: Exclusions = _defaults) -> Iterator[Path]:
     """Files to analyze, in a stable order. Paths that do not exist raise FileNotFoundError.
 
-    `exclude` (configured patterns and the directory they are relative to) applies to named
-    paths too, since pre-commit names every file; `skipped` are folder names never entered.
-    A file reached twice (through a symbolic or hard link, or named twice) is analyzed
-    once, under the path given or found first: reporting it twice would count its findings
-    twice, and fixing it twice would write it twice.
+    `exclusions` says, for a folder, which configured patterns (and the directory they are
+    relative to) apply to what it holds, and which folder names are never entered: the
+    configuration can differ from folder to folder (see `resolver`). Configured excludes
+    apply to named paths too, since pre-commit names every file. A file reached twice
+    (through a symbolic or hard link, or named twice) is analyzed once, under the path
+    given or found first: reporting it twice would count its findings twice, and fixing
+    it twice would write it twice.
     """
     seen: Set[Hashable] = set()
-    for path in _candidates(paths, exclude, skipped):
+    for path in _candidates(paths, exclusions):
         key = _identity(path)
         if key not in seen:
             seen.add(key)
@@ -87,12 +96,16 @@ def _identity(path: Path) -> Hashable:
     return info.st_dev, info.st_ino
 
 
-def _candidates(paths: Sequence[Path], exclude: Optional[Ignore], skipped: FrozenSet[str]) -> Iterator[Path]:
-    excluded = [exclude] if exclude is not None else []
+def _configured(directory: Path, exclusions: Exclusions) -> List[Ignore]:
+    exclude, _ = exclusions(directory)
+    return [exclude] if exclude is not None else []
+
+
+def _candidates(paths: Sequence[Path], exclusions: Exclusions) -> Iterator[Path]:
     for root in paths:
         if not root.exists():
             raise FileNotFoundError(str(root))
-        if _ignored(root, root.is_dir(), excluded):
+        if _ignored(root, root.is_dir(), _configured(root.parent, exclusions)):
             continue
         if not root.is_dir():
             yield root
@@ -100,20 +113,24 @@ def _candidates(paths: Sequence[Path], exclude: Optional[Ignore], skipped: Froze
         inherited = _inherited_ignores(root)
         if _ignored(root, True, inherited):
             inherited = []  # a folder git ignores, named on purpose: check what is in it
-        yield from _walk(root, excluded + inherited + _gitignore(root.resolve()), skipped)
+        yield from _walk(root, inherited + _gitignore(root.resolve()), exclusions)
 
 
-def _walk(root: Path, root_ignores: List[Ignore], skipped: FrozenSet[str]) -> Iterator[Path]:
-    ignores = {root: root_ignores}
+def _walk(root: Path, root_ignores: List[Ignore], exclusions: Exclusions) -> Iterator[Path]:
+    """What `root` holds; `.gitignore` files add up on the way down, while each folder's
+    configuration says what it excludes."""
+    gitignores = {root: root_ignores}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        active = ignores.pop(here)
+        inherited = gitignores.pop(here)
+        exclude, skipped = exclusions(here)
+        active = inherited + ([exclude] if exclude is not None else [])
         kept = []
         for name in sorted(dirnames):
             child = here / name
             if name in skipped or _ignored(child, True, active):
                 continue
-            ignores[child] = active + _gitignore(child.resolve())
+            gitignores[child] = inherited + _gitignore(child.resolve())
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):

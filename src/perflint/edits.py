@@ -9,31 +9,13 @@ per fixable finding, so only the json output asks for it.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from os.path import commonprefix
-from typing import Optional
 
 import libcst as cst
 
 from perflint.fixes import apply_fixes
-from perflint.model import DEFAULT_LINE_LENGTH, Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Fix, TextEdit
 from perflint.noqa import lines
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace the text from (line, column) to (end_line, end_column) by `content`.
-
-    Lines are 1-based and columns 0-based, as in `Diagnostic` (in a notebook, the
-    lines of the `cell`).
-    """
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    content: str
-    cell: Optional[int] = None
 
 
 def text_edits(module: cst.Module, fix: Fix, line_length: int = DEFAULT_LINE_LENGTH) -> list[TextEdit]:

@@ -7,8 +7,10 @@ provider runs during the traversal; rules get what they need from `FileContext`.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
+import warnings
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
@@ -30,7 +32,12 @@ MAX_FIX_ROUNDS = 100
 
 
 class AnalysisError(Exception):
-    """The file cannot be analyzed (syntax error, too deeply nested, ...)."""
+    """The file cannot be analyzed (syntax error, too deeply nested, ...); `line` and
+    `column` (1-based) say where, when known."""
+
+    def __init__(self, reason: str, line: Optional[int] = None, column: Optional[int] = None) -> None:
+        super().__init__(reason)
+        self.line, self.column = line, column
 
 
 _HANDLERS: Dict[type, List[Tuple[str, bool, type]]] = {}
@@ -70,19 +77,48 @@ def parse(source: str) -> cst.Module:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise AnalysisError(f"cannot parse: {_syntax_reason(error)}") from None
+        raise _syntax_error(source, error) from None
     except RecursionError:
         raise AnalysisError("cannot parse: too deeply nested (recursion limit)") from None
 
 
-def _syntax_reason(error: cst.ParserSyntaxError) -> str:
-    """One short line: libcst's message lists every token it expected, which helps no one."""
+def _syntax_error(source: str, error: cst.ParserSyntaxError) -> AnalysisError:
+    """Where and why the file does not parse, as Python says it.
+
+    libcst places some errors after the fact (`def broken(:` at the next line, an
+    unmatched dedent nowhere) and its message lists every token it expected, which helps
+    no one; Python's own parser names the place and the reason. Only where Python
+    accepts what libcst does not (syntax newer than libcst knows) is libcst's word kept.
+    """
+    python = _python_syntax_error(source)
+    if python is not None and python.lineno:
+        offset = python.offset if python.offset and python.offset > 0 else 1
+        return AnalysisError(
+            f"cannot parse: {python.msg} at line {python.lineno}, column {offset}", python.lineno, offset
+        )
     match = re.match(r"(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?(.*)", error.message.strip(), re.S)
     if match is None:
-        return f"{error.message.strip()} at line {error.editor_line}"
+        return AnalysisError(f"cannot parse: {error.message.strip()}")
     line, column, detail = match.groups()
     detail = "invalid syntax" if detail.startswith("expected one of") else detail.splitlines()[0]
-    return f"{detail} at line {line}, column {column}" if line else detail
+    if line is None:
+        return AnalysisError(f"cannot parse: {detail}")
+    row, col = int(line), int(column) + 1  # libcst's columns are 0-based
+    return AnalysisError(f"cannot parse: {detail} at line {row}, column {col}", row, col)
+
+
+def _python_syntax_error(source: str) -> Optional[SyntaxError]:
+    """The SyntaxError (IndentationError, TabError) Python's parser raises on `source`,
+    if any. Warnings about the code (invalid escapes) are not the user's concern here."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except SyntaxError as error:
+        return error
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def find(module: cst.Module, rules: Sequence[Type[Rule]], target: Target, cells: bool = False) -> List[Finding]:

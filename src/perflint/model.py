@@ -96,6 +96,23 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """Replace the text from (line, column) to (end_line, end_column) by `content`: a fix
+    as plain text (`edits`), for the json and full outputs and the results cache.
+
+    Lines are 1-based and columns 0-based, as in `Diagnostic` (in a notebook, the
+    lines of the `cell`).
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+    cell: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """A finding placed in a file. Lines are 1-based, columns 0-based (as `ast`). In a
     notebook, `cell` is the cell's number (from 1) and lines are the cell's."""
@@ -164,9 +181,11 @@ class Case:
 @dataclass(frozen=True)
 class FileError:
     """A file that could not be read, decoded or parsed, or (`unwritten`) whose fixes
-    could not be written back."""
+    could not be written back; `line` and `column` (1-based) say where, when known."""
 
     path: str
     reason: str
     unwritten: bool = False
+    line: Optional[int] = None
+    column: Optional[int] = None
 

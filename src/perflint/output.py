@@ -1,29 +1,45 @@
 """Formatters: results in, text out. Columns are shown 1-based, as Ruff, flake8 and SARIF do.
 
-`text` is for people, `json` for tools (each fix with its text edits), `sarif` for
-code-scanning uploads, `github` for annotations in GitHub Actions logs.
+`full` (the default on a terminal, as in Ruff) and `concise` (one line per finding, the
+default elsewhere; `text` is its old name) are for people, `json` for tools (each fix
+with its text edits), `sarif` for code-scanning uploads, `github` for annotations in
+GitHub Actions logs.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from perflint import __version__
+from perflint import __version__, noqa, sourcefile
 from perflint.catalog import RULES
-from perflint.model import Applicability, Diagnostic, FileError
+from perflint.model import Applicability, Diagnostic, FileError, TextEdit
 from perflint.runner import FileResult
 from perflint.selection import Selectable
 
 if TYPE_CHECKING:
-    from perflint.edits import TextEdit
     from perflint.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("full", "concise", "text", "json", "sarif", "github")
+FIX_PREVIEWS = 20  # full output: fixes shown as a diff in a file with at most this many
+
+
+def chosen(fmt: str | None, stream: TextIO) -> str:
+    """The format to print in: `full` on a terminal unless one is asked for; `text` is
+    `concise` under its old name."""
+    if fmt is None:
+        return "full" if stream.isatty() else "concise"
+    return "concise" if fmt == "text" else fmt
+
+
+def colored(stream: TextIO) -> bool:
+    """Colours on a terminal, unless NO_COLOR says otherwise (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 IMPACT = {rule.code: rule.impact for rule in RULES}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -44,6 +60,29 @@ def text_line(diagnostic: Diagnostic, unsafe: bool) -> str:
     return f"{diagnostic.path}:{_place(diagnostic)}: {diagnostic.code} {mark}{diagnostic.message}"
 
 
+def full_lines(
+    results: Sequence[FileResult], unsafe: bool, color: bool, sources: Mapping[str, str] | None = None
+) -> list[str]:
+    """Every finding with its source and its fix (`snippet`); a file's text comes from
+    `sources` (stdin) or is read again, as it is after --fix."""
+    from perflint import snippet  # only this format draws them
+
+    found = []
+    for result in results:
+        if not result.diagnostics:
+            continue
+        text = (sources or {}).get(result.path)
+        if text is None:
+            try:
+                text = sourcefile.read(Path(result.path)).text
+            except sourcefile.SourceError:
+                text = ""
+        lines = [line.rstrip("\r\n") for line in noqa.lines(text)]
+        for index, diagnostic in enumerate(result.diagnostics):
+            found += snippet.finding(diagnostic, _fixable(diagnostic, unsafe), lines, result.fix_edits.get(index), color)
+    return found
+
+
 def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[FileError] = ()) -> str:
     """The last line: what remains, what `--fix` could still do, which files failed."""
     total = len(diagnostics)
@@ -61,6 +100,15 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[Fi
         if more:
             parts.append(f"{more} more with --unsafe-fixes")
     return ", ".join(parts) + "." + failed
+
+
+def would_fix(applied: int, remaining: Sequence[Diagnostic], unsafe: bool) -> str:
+    """The line after `--diff`: what the diff fixes, and what `--unsafe-fixes` would add."""
+    more = 0 if unsafe else sum(1 for d in remaining if d.fix_applicability is Applicability.UNSAFE)
+    if not applied:
+        return "No findings would be fixed" + (f" ({more} fixable with --unsafe-fixes)." if more else ".")
+    hint = f" ({more} more with --unsafe-fixes)" if more else ""
+    return f"Would fix {applied} finding{'s' if applied != 1 else ''}{hint}."
 
 
 def _failed_files(errors: Sequence[FileError]) -> str:
@@ -130,12 +178,28 @@ def as_dict(diagnostic: Diagnostic, edits: Sequence[TextEdit] | None = None) -> 
     }
 
 
+def error_dict(error: FileError) -> dict[str, Any]:
+    """A file that could not be analyzed (or, with --fix, written) as a json entry of the
+    findings' shape, as Ruff lists syntax errors: `code` is null, `message` says why, and
+    the position is where the file stops parsing (null when unknown)."""
+    return {
+        "code": None,
+        "name": None,
+        "message": error.reason,
+        "path": error.path,
+        "line": error.line, "column": error.column, "end_line": error.line, "end_column": error.column,
+        "fix": None,
+        "impact": None,
+        "bounded": None,
+    }
+
+
 def as_json(results: Sequence[FileResult]) -> str:
-    rows = [
-        as_dict(diagnostic, result.fix_edits.get(index))
-        for result in results
-        for index, diagnostic in enumerate(result.diagnostics)
-    ]
+    rows = []
+    for result in results:
+        rows += [as_dict(diagnostic, result.fix_edits.get(index)) for index, diagnostic in enumerate(result.diagnostics)]
+        if result.error is not None:
+            rows.append(error_dict(result.error))
     return json.dumps(rows, indent=2)
 
 
@@ -145,6 +209,12 @@ def _uri(path: str) -> str:
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
     return {"startLine": line, "startColumn": column + 1, "endLine": end_line, "endColumn": end_column + 1}
+
+
+def _error_region(error: FileError) -> dict[str, int] | None:
+    if error.line is None or error.column is None:
+        return None
+    return {"startLine": error.line, "startColumn": error.column}
 
 
 def _location(path: str, region: dict[str, int] | None = None, cell: int | None = None) -> dict[str, Any]:
@@ -191,7 +261,7 @@ def as_sarif(results: Sequence[FileResult], selected: Sequence[Selectable]) -> s
         for d in result.diagnostics
     ]
     errors = [
-        {"level": "error", "message": {"text": r.error.reason}, "locations": [_location(r.error.path)]}
+        {"level": "error", "message": {"text": r.error.reason}, "locations": [_location(r.error.path, _error_region(r.error))]}
         for r in results
         if r.error is not None
     ]
@@ -236,8 +306,12 @@ def github_lines(results: Sequence[FileResult]) -> list[str]:
         for d in result.diagnostics
     ]
     lines += [
-        f"::error file={_escape(r.error.path, True)},title=perflint::{_escape(r.error.reason)}"
+        f"::error file={_escape(r.error.path, True)},{_error_position(r.error)}title=perflint::{_escape(r.error.reason)}"
         for r in results
         if r.error is not None
     ]
     return lines
+
+
+def _error_position(error: FileError) -> str:
+    return "" if error.line is None else f"line={error.line},col={error.column or 1},"

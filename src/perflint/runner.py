@@ -12,18 +12,17 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from perflint import cache, noqa, sourcefile
 from perflint.catalog import RuleInfo, Target
-from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix
+from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix, TextEdit
 from perflint.notebook import Notebook, NotebookError, is_notebook
 from perflint.policy import Policy
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from perflint.edits import TextEdit
     from perflint.rule import Rule
 
 
@@ -35,7 +34,8 @@ class Settings:
     unsafe_fixes: bool = False
     diff: bool = False
     inline_noqa: bool = True  # off under flake8, which handles noqa comments itself
-    describe_fixes: bool = False  # compute each fix's text edits (json output)
+    describe_fixes: bool = False  # compute each reported fix's text edits (json output)
+    preview_fixes: int = 0  # or only in files with at most this many fixable findings (full output)
     policy: Policy = Policy()  # which findings are reported (the rest are held back)
     line_length: int = DEFAULT_LINE_LENGTH  # that statements fixes write must fit in
 
@@ -115,11 +115,11 @@ def _run_text(text: str, path: str, settings: Settings, book: Optional[Notebook]
                 module, result.diagnostics = engine.check(
                     text, path, rules, settings.target, settings.inline_noqa, cells
                 )
-            if settings.describe_fixes and module is not None:
+            _apply_policy(result, settings.policy)
+            if module is not None and _describes(settings, result.diagnostics):
                 result.fix_edits = _edits(module, result.diagnostics, settings.line_length)
     except engine.AnalysisError as error:
-        result.error = FileError(path, str(error))
-    _apply_policy(result, settings.policy)
+        result.error = FileError(path, str(error), line=error.line, column=error.column)
     return result, new_text
 
 
@@ -133,8 +133,18 @@ def _in_cells(result: FileResult, book: Notebook) -> None:
     result.diagnostics = [placed(d) for d in result.diagnostics]
     result.held = [placed(d) for d in result.held]
     result.fix_edits = {index: [book.place_edit(edit) for edit in edits] for index, edits in result.fix_edits.items()}
-    if result.error is not None and not result.error.unwritten:
-        result.error = replace(result.error, reason=book.place_reason(result.error.reason))
+    error = result.error
+    if error is not None and not error.unwritten:
+        line = book.place(error.line)[1] if error.line is not None else None
+        result.error = replace(error, reason=book.place_reason(error.reason), line=line)
+
+
+def _describes(settings: Settings, diagnostics: Sequence[Diagnostic]) -> bool:
+    """Whether the reported fixes' text edits are wanted. Each costs a transformation of
+    the whole file, so a preview (full output) is given up in a file with many."""
+    if settings.describe_fixes:
+        return True
+    return 0 < sum(d.fix_applicability is not None for d in diagnostics) <= settings.preview_fixes
 
 
 def _apply_policy(result: FileResult, policy: Policy) -> None:
@@ -264,12 +274,17 @@ def _portable(diagnostic: Diagnostic) -> Diagnostic:
 Work = Tuple[Path, Settings]
 
 
-def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache.Cache] = None) -> List[FileResult]:
+def run_files(
+    work: Sequence[Work],
+    jobs: int = 1,
+    results_cache: Optional[cache.Cache] = None,
+    done: Callable[[int], None] = lambda files: None,
+) -> List[FileResult]:
     """Results for every (file, settings) pair, in the order given.
 
     Unchanged files come from the cache; the rest run in a pool of `jobs` processes
     (threads would contend for the parser), in chunks so small files do not drown in
-    scheduling overhead.
+    scheduling overhead. `done(n)` is told, in this process, as each n files finish.
     """
     results: List[Optional[FileResult]] = [None] * len(work)
     todo: List[int] = []
@@ -279,20 +294,24 @@ def run_files(work: Sequence[Work], jobs: int = 1, results_cache: Optional[cache
             results[index] = hit
         else:
             todo.append(index)
-    computed = _map([work[i] for i in todo], jobs)
+    done(len(work) - len(todo))
+    computed = _map([work[i] for i in todo], jobs, done)
     for index, result in zip(todo, computed):
         results[index] = result
         path, settings = work[index]
         if results_cache is not None and result.content and not (settings.fix or settings.diff):
-            everything = result.diagnostics + result.held
-            results_cache.put(str(path), result.content, _codes(settings), everything, result.error)
+            everything = result.diagnostics + result.held  # the reported first: fix_edits' indexes hold
+            results_cache.put(str(path), result.content, _codes(settings), everything, result.error, result.fix_edits)
     if results_cache is not None:
         results_cache.save()
     return [r for r in results if r is not None]
 
 
 def _codes(settings: Settings) -> List[str]:
-    return [rule.code for rule in settings.rules]
+    """What a cached result must have been computed with: the target, the line length
+    (which fix edits keep to) and the rules; files of one run can have different
+    configurations, so this is kept per file."""
+    return ["py%d%d" % settings.target, str(settings.line_length), *(rule.code for rule in settings.rules)]
 
 
 def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings) -> Optional[FileResult]:
@@ -307,33 +326,45 @@ def _cached(results_cache: Optional[cache.Cache], path: Path, settings: Settings
     hit = results_cache.get(str(path), cache.digest(data), _codes(settings))
     if hit is None:
         return None
-    diagnostics, error = hit
-    needs_tree = settings.fix or settings.diff or settings.describe_fixes
-    if needs_tree and any(d.fix_applicability is not None for d in diagnostics):
+    diagnostics, error, edits = hit
+    if (settings.fix or settings.diff) and any(d.fix_applicability is not None for d in diagnostics):
         return None
-    result = FileResult(str(path), diagnostics, error=error)
+    result = FileResult(str(path), diagnostics, error=error, fix_edits=edits)
     _apply_policy(result, settings.policy)
+    described = all(d.fix_applicability is None or i in result.fix_edits for i, d in enumerate(result.diagnostics))
+    if not described and _describes(settings, result.diagnostics):
+        return None  # cached without the edits this run shows
     return result
 
 
-def _run(work: Work) -> FileResult:
-    return run_file(*work)
+def _run_chunk(chunk: Sequence[Work]) -> List[FileResult]:
+    return [run_file(*item) for item in chunk]
 
 
-def _map(work: Sequence[Work], jobs: int) -> List[FileResult]:
-    """Results in the order of `work`. Largest files go first and chunks are small, so
-    no worker is left with a big file while the others idle at the end."""
+def _map(work: Sequence[Work], jobs: int, done: Callable[[int], None]) -> List[FileResult]:
+    """Results in the order of `work`, each chunk's told to `done` as it comes back.
+    Largest files go first and chunks are small, so no worker is left with a big file
+    while the others idle at the end."""
     if jobs <= 1 or len(work) < 2:
-        return [_run(item) for item in work]
-    from concurrent.futures import ProcessPoolExecutor
+        found = []
+        for item in work:
+            found.append(run_file(*item))
+            done(1)
+        return found
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     order = sorted(range(len(work)), key=lambda i: -_size(work[i][0]))
     workers = min(jobs, len(work))
+    size = max(1, len(work) // (workers * 32))
+    chunks = [order[start:start + size] for start in range(0, len(order), size)]
     results: List[Optional[FileResult]] = [None] * len(work)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunks = max(1, len(work) // (workers * 32))
-        for index, result in zip(order, pool.map(_run, [work[i] for i in order], chunksize=chunks)):
-            results[index] = result
+        pending = {pool.submit(_run_chunk, [work[i] for i in chunk]): chunk for chunk in chunks}
+        for future in as_completed(pending):
+            chunk = pending[future]
+            for index, result in zip(chunk, future.result()):
+                results[index] = result
+            done(len(chunk))
     return [r for r in results if r is not None]
 
 

@@ -98,7 +98,7 @@ class Project:
         settings = Settings(
             rules, target, unsafe_fixes=config.unsafe_fixes, policy=policy, line_length=config.line_length,
         )
-        excluded = path.is_file() and not any(discover([path], config.excluded, config.skipped_dirs))
+        excluded = path.is_file() and not any(discover([path], lambda _folder: (config.excluded, config.skipped_dirs)))
         return Context(str(path), config, settings, view, self.options.min_share, excluded, warnings)
 
     def _profile(self, path: Path) -> _Loaded:
