@@ -19,6 +19,7 @@ from urllib.parse import quote
 from perflint import __version__, noqa, sourcefile
 from perflint.catalog import RULES
 from perflint.model import Applicability, Diagnostic, FileError, TextEdit
+from perflint.notebook import Notebook, NotebookError, is_notebook
 from perflint.runner import FileResult
 from perflint.selection import Selectable
 
@@ -71,16 +72,28 @@ def full_lines(
     for result in results:
         if not result.diagnostics:
             continue
-        text = (sources or {}).get(result.path)
-        if text is None:
-            try:
-                text = sourcefile.read(Path(result.path)).text
-            except sourcefile.SourceError:
-                text = ""
-        lines = [line.rstrip("\r\n") for line in noqa.lines(text)]
+        texts = _shown_texts(result.path, sources or {})
         for index, diagnostic in enumerate(result.diagnostics):
+            lines = [line.rstrip("\r\n") for line in noqa.lines(texts.get(diagnostic.cell, ""))]
             found += snippet.finding(diagnostic, _fixable(diagnostic, unsafe), lines, result.fix_edits.get(index), color)
     return found
+
+
+def _shown_texts(path: str, sources: Mapping[str, str]) -> dict[int | None, str]:
+    """The text findings of `path` are placed in, by cell (None for a plain file): a
+    notebook's findings count lines in their cell's source, not in the file's JSON."""
+    if path in sources:
+        return {None: sources[path]}
+    if is_notebook(path):
+        try:
+            book = Notebook(Path(path).read_bytes())
+        except (OSError, NotebookError):
+            return {}
+        return {cell.number: cell.source for cell in book.cells}
+    try:
+        return {None: sourcefile.read(Path(path)).text}
+    except sourcefile.SourceError:
+        return {}
 
 
 def summary(diagnostics: Sequence[Diagnostic], unsafe: bool, errors: Sequence[FileError] = ()) -> str:

@@ -649,6 +649,12 @@ class ListMembershipInLoop(_ContainerRule):
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     message_as_set = "list `{name}` is only used as a set: make it a set (`append` -> `add`)"
+    # Where the code does not show the items hash as they compare (an object whose
+    # `__eq__` compares values but whose `__hash__` is its id), a set may not do the same.
+    message_unverified = (
+        "membership test on a list in a loop is O(n): if its items hash as they compare, test against a set"
+    )
+    message_as_set_unverified = "list `{name}` is only used as a set: if its items hash as they compare, make it a set"
     fix = Applicability.UNSAFE
     bad = (
         Example(
@@ -794,7 +800,8 @@ class ListMembershipInLoop(_ContainerRule):
         if repeated and all(kind in {"member", "len", "truth", "method:append"} for _, kind in uses):
             fix = self._as_set_fix(function, name, bindings, uses)
             if fix is not None or any(b.kind == "annassign" for b in bindings):
-                self.report(comparison, self.message_as_set.format(name=name), fix if hashes else None, fixed_size=fixed)
+                message = (self.message_as_set if hashes else self.message_as_set_unverified).format(name=name)
+                self.report(comparison, message, fix if hashes else None, fixed_size=fixed)
                 return
         escapes = any(kind == "other" for _, kind in uses)
         if escapes and not self._runs_only_itself(loops[0]):
@@ -802,7 +809,8 @@ class ListMembershipInLoop(_ContainerRule):
         loop = self._unchanging_loop(facts, name, loops[:1] if escapes else loops, uses)
         if loop is not None:
             fix = self._set_before_loop_fix(function, facts, name, loop, uses) if hashes else None
-            self.report(comparison, fix=fix, fixed_size=fixed)
+            message = self.message if hashes else self.message_unverified
+            self.report(comparison, message, fix=fix, fixed_size=fixed)
 
     def _set_keeps_behaviour(
         self, function: cst.FunctionDef, bindings: Sequence[Binding], uses: Sequence[Tuple[Use, str]]
