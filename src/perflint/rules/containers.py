@@ -636,7 +636,9 @@ class ListMembershipInLoop(_ContainerRule):
     results of `str()`/`len()`/..., items of `range()` or of a dict's keys, names bound to
     such); a list of sets, lists, dicts or objects of unknown type (a parameter's items, a
     call of program code) is reported without a fix, and so is a test inside a `try` that
-    catches TypeError. `len` would no longer count duplicates, so case (b) is fixed with
+    catches TypeError, and its message says the advice holds only if the items hash as
+    they compare: a class may compare by value and hash by identity (music21's notes do),
+    and then a set finds nothing the list found. `len` would no longer count duplicates, so case (b) is fixed with
     `len` only when every `append` is guarded by `if v not in seq`. Lists whose order or
     duplicates are observed elsewhere (indexing, iteration, slicing, passing them on) are
     not case (b). The fix is unsafe in one edge case left: a tested `x` that is unhashable
