@@ -31,9 +31,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from perflint import bench, speedups
+from perflint import bench
+from perflint.measure import speedups
+from perflint.measure.timing import Timing
 from perflint.rule import Rule
-from perflint.timing import Timing
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 VERSIONS = re.compile(r"^3\.(9|1[0-3])\.(\d+)$")  # the CPython releases perflint supports
@@ -84,7 +85,7 @@ def run_pairs(python: str, asked: Dict[str, Any]) -> Dict[str, Any]:
     """Time the pairs in `python`, its progress shown as it goes."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]))
     done = subprocess.run(
-        [python, "-m", "perflint.timing"], input=json.dumps(asked), stdout=subprocess.PIPE, text=True, env=env, check=True
+        [python, "-m", "perflint.measure.timing"], input=json.dumps(asked), stdout=subprocess.PIPE, text=True, env=env, check=True
     )
     return json.loads(done.stdout)
 

@@ -8,7 +8,7 @@ from typing import Any, Type
 
 import pytest
 
-from perflint import speedups
+from perflint.measure import speedups
 from perflint.rule import Rule, Target
 
 

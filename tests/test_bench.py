@@ -7,8 +7,9 @@ import itertools
 
 import pytest
 
-from perflint import bench, docs, speedups, timing
+from perflint import bench, docs
 from perflint.cli import main
+from perflint.measure import speedups, timing
 from perflint.model import Bench, Case
 from perflint.rule import Rule, all_rules
 

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from perflint import speedups, timing
+from perflint.measure import speedups, timing
 from perflint.model import Impact
 from perflint.rule import Rule, all_rules
 

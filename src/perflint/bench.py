@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from perflint.measure.speedups import programs
+from perflint.measure.timing import QUICK_SIZE, PairError, Timing, interpreter, measure_cases, missing_modules
 from perflint.selection import UnknownSelector, matching
-from perflint.speedups import programs
-from perflint.timing import QUICK_SIZE, PairError, Timing, interpreter, measure_cases, missing_modules
 
 if TYPE_CHECKING:
     from perflint.rule import Rule

@@ -33,7 +33,7 @@ def _code_fingerprint() -> List[Tuple[str, int, int]]:
     """perflint's own source files, so an edited rule invalidates old results, and the
     stored speedups, which decide some findings (a fix that does not pay on the target)."""
     found = []
-    for path in sorted([*_PACKAGE.rglob("*.py"), _PACKAGE / "measured.json"]):
+    for path in sorted([*_PACKAGE.rglob("*.py"), _PACKAGE / "measure" / "measured.json"]):
         stat = path.stat()
         found.append((str(path.relative_to(_PACKAGE)), stat.st_size, stat.st_mtime_ns))
     return found

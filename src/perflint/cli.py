@@ -18,11 +18,12 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from perflint import __version__, cache, output, profile_run, profiles, progress, sourcefile
+from perflint import __version__, cache, output, progress, sourcefile
 from perflint.bench import bench_command
 from perflint.catalog import RuleInfo
 from perflint.config import Config, ConfigError
 from perflint.discovery import discover
+from perflint.measure import profile_run, profiles
 from perflint.model import FileError
 from perflint.notebook import NotebookError, is_notebook
 from perflint.plan import Plan

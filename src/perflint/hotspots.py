@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from perflint import sourcefile
+from perflint.measure.profiles import CallProfile, LineProfile, Profile, SampleProfile
 from perflint.model import Diagnostic
-from perflint.profiles import CallProfile, LineProfile, Profile, SampleProfile
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class Policy:
 def default_policy(target: Target, explicit: Iterable[str]) -> Policy:
     """The policy of a run without a profile: `explicit` are the codes the user selected
     by code, prefix or name (every rule for `--select PFL`)."""
-    from perflint.speedups import lowest_speedup
+    from perflint.measure.speedups import lowest_speedup
 
     def gated(code: str, impact: str) -> bool:
         lowest = lowest_speedup(code, target)

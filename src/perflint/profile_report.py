@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from perflint import hotspots, output, profiles, speedups
+from perflint import hotspots, output
+from perflint.measure import profiles, speedups
 from perflint.model import Diagnostic
 from perflint.runner import FileResult
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
 
-from perflint import profiles
 from perflint.config import Config, ConfigError, load
 from perflint.discovery import discover
+from perflint.measure import profiles
 from perflint.policy import Policy, default_policy
 from perflint.profile_report import ProfileView, ShareError, parse_share
 from perflint.runner import Settings

@@ -17,12 +17,13 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
-from perflint import rewrite, speedups
+from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.analysis.shapes import dotted, target_names
 from perflint.hints import GAP, LOOP, Region, in_a_function, names_of
+from perflint.measure import speedups
 from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rule import Rule, register
 from perflint.walk import children

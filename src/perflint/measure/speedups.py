@@ -20,19 +20,28 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Tuple
 
+from perflint.measure.timing import Program, Timing
 from perflint.model import Bench
-from perflint.timing import Program, Timing
-
-if TYPE_CHECKING:
-    from perflint.rule import Rule
 
 MEASURED = Path(__file__).with_name("measured.json")
 SMALL_GAIN = 1.1  # RULES.md: below this at realistic sizes, the docs must say the gain is small
 
 Version = Tuple[int, int]
 Stored = Dict[str, Dict[str, Any]]  # measured.json: code -> version key -> entry
+
+
+class Measured(Protocol):
+    """What this module reads of a rule class: its code and its timing pair. A protocol,
+    not the `Rule` base class, so the measurements sit below the rules that consult them
+    (PFL101 asks `pays`) and the import graph stays one-way."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def bench(self) -> Optional[Bench]: ...
 
 
 def version_key(version: Version) -> str:
@@ -80,7 +89,7 @@ def load(path: Path = MEASURED) -> Stored:
     return _stored_file(path)
 
 
-def figures(rule: type[Rule], stored: Stored) -> Dict[Version, Figures]:
+def figures(rule: Measured, stored: Stored) -> Dict[Version, Figures]:
     """The rule's current cases per measured interpreter, oldest first (stale cases and
     interpreters with none left out)."""
     if rule.bench is None:
@@ -98,7 +107,7 @@ def figures(rule: type[Rule], stored: Stored) -> Dict[Version, Figures]:
     return dict(sorted(found.items()))
 
 
-def nearest(rule: type[Rule], version: Version, stored: Stored) -> Optional[Figures]:
+def nearest(rule: Measured, version: Version, stored: Stored) -> Optional[Figures]:
     """The figures of `version`, else of the measured interpreter closest to it (the
     older one on a tie); None if the rule's pair was never measured."""
     measured = figures(rule, stored)
@@ -107,7 +116,7 @@ def nearest(rule: type[Rule], version: Version, stored: Stored) -> Optional[Figu
     return measured[min(measured, key=lambda v: (abs(v[1] - version[1]) + 100 * abs(v[0] - version[0]), v))]
 
 
-def pays(rule: type[Rule], case: str, target: Version) -> bool:
+def pays(rule: Measured, case: str, target: Version) -> bool:
     """Whether the rule's fix pays for code that runs on `target`, in one case of its pair:
     its speedup measured on the target's CPython is at least SMALL_GAIN. Where that case
     was not measured there (nor measured since its programs changed), it is assumed to
@@ -131,7 +140,7 @@ def lowest_speedup(code: str, target: Version) -> Optional[float]:
     return min(case["speedup"] for case in cases) if cases else None
 
 
-def entry(rule: type[Rule], timings: List[Timing], interpreter: str) -> Dict[str, Any]:
+def entry(rule: Measured, timings: List[Timing], interpreter: str) -> Dict[str, Any]:
     """The stored form of a rule's cases measured on one interpreter."""
     assert rule.bench is not None
     current = {p.label: fingerprint(p, rule.bench.size) for p in programs(rule.bench)}

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from perflint.speedups import Version
+from perflint.measure.speedups import Version
 
 _PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)*)?$")
 # Interpreter options followed by a value, as in `python -W error app.py`.
