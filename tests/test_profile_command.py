@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from perflint import profile_report
-from perflint.cli import main
-from perflint.hotspots import Heat
+from perflint.faces import profile_report
+from perflint.faces.cli import main
+from perflint.faces.hotspots import Heat
 from perflint.measure import profile_run, speedups
 from perflint.measure.timing import Timing
-from perflint.rule import all_rules
+from perflint.rules.base import all_rules
 
 APP = '''import sys
 

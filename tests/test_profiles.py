@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from perflint import hotspots
-from perflint.cli import main
+from perflint.faces import hotspots
+from perflint.faces.cli import main
 from perflint.measure import profiles
 
 DATA = Path(__file__).parent / "data" / "profiles"

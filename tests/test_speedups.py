@@ -1,6 +1,6 @@
 """Speedups stored per interpreter: stale cases are dropped one by one, a rule stays
 silent where its fix measured no gain on the target, and the pairs can be timed in
-another interpreter through `python -m perflint.timing`."""
+another interpreter through `python -m perflint.measure.timing`."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from typing import Any, Dict
 import pytest
 from conftest import REAL_PAYS
 
-from perflint import cache, docs
-from perflint.engine import check_source
+from perflint import docs
+from perflint.engine import cache
+from perflint.engine.core import check_source
 from perflint.measure import speedups
 from perflint.measure.timing import Timing
-from perflint.rule import all_rules
+from perflint.rules.base import all_rules
 
 RULES = {rule.code: rule for rule in all_rules()}
 PFL101 = RULES["PFL101"]

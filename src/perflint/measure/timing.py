@@ -2,7 +2,7 @@
 
 It needs nothing but the standard library and runs on Python 3.9 and later, so that
 `scripts/measure_rules.py` can time the pairs in every installed CPython with perflint's
-`src` on the path (`python -m perflint.timing`, pairs as JSON on stdin, timings as JSON
+`src` on the path (`python -m perflint.measure.timing`, pairs as JSON on stdin, timings as JSON
 on stdout), where libcst and click may not be installed.
 
 Both sides are first run once and must return equal values (a pair that disagrees is a

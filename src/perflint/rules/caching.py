@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from perflint.analysis.context import FileContext
-from perflint.hints import GAP, STATEMENT_BLOCKS, Region
+from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Edit, Example, Impact
-from perflint.rule import Rule, register
-from perflint.walk import Visitor, visit
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import GAP, STATEMENT_BLOCKS, Region
 
 _CACHES = frozenset({"functools.cache", "functools.lru_cache"})
 _DATACLASS = frozenset({"dataclasses.dataclass"})

@@ -28,14 +28,14 @@ from typing import Callable
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_iterations
 from perflint.analysis.shapes import clauses, has_async_for
-from perflint.hints import STATEMENT_BLOCKS, Region
+from perflint.analysis.walk import ValueVisitor, children, visit
 from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Impact
-from perflint.rule import Rule, register
-from perflint.walk import ValueVisitor, children, visit
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import STATEMENT_BLOCKS, Region
 
 # Calls whose meaning depends on the function they run in (a comprehension is its own
 # function before 3.12).

@@ -14,7 +14,6 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_size, persisting_loops
 from perflint.analysis.hashable import is_hashable, items_hashable
@@ -22,10 +21,11 @@ from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import annotated_list, target_names
 from perflint.analysis.shapes import is_name as _is_name
-from perflint.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region, annotated_list_param
+from perflint.analysis.walk import Visitor, children, subtree_ids, visit
 from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
-from perflint.rule import Rule, register
-from perflint.walk import Visitor, children, subtree_ids, visit
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import BLANK, LOOP, STATEMENT_BLOCKS, Region, annotated_list_param
 
 # Builtins that read an argument without keeping or changing it.
 READING_BUILTINS = frozenset({

@@ -7,14 +7,14 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.scope import Binding
-from perflint.hints import GAP, LOOP, Region, aliased
+from perflint.analysis.walk import ValueVisitor, Visitor, visit
 from perflint.model import Applicability, Bench, Edit, Example, Impact
-from perflint.rule import Rule, register
-from perflint.walk import ValueVisitor, Visitor, visit
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import GAP, LOOP, Region, aliased
 
 
 def _async_function(ctx: FileContext) -> Optional[cst.FunctionDef]:

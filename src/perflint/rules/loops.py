@@ -17,16 +17,16 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import ScopeFacts, Use
 from perflint.analysis.shapes import dotted, target_names
-from perflint.hints import GAP, LOOP, Region, in_a_function, names_of
+from perflint.analysis.walk import children
 from perflint.measure import speedups
 from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
-from perflint.rule import Rule, register
-from perflint.walk import children
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import GAP, LOOP, Region, in_a_function, names_of
 
 _BLOCKS = (cst.IndentedBlock, cst.SimpleStatementSuite)
 _EXITS = (cst.Return, cst.Raise, cst.Break)

@@ -7,12 +7,12 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import FUNCTION_TYPES
-from perflint.hints import GAP, LOOP, Region, aliased, in_a_function
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix, Impact
-from perflint.rule import Rule, register
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import GAP, LOOP, Region, aliased, in_a_function
 
 # Module function -> how many positional arguments it may have for the method call to
 # take the same ones (a further positional argument is `flags`, which the method lacks:

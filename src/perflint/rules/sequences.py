@@ -10,7 +10,6 @@ from typing import Callable, List, Optional, Tuple, cast
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.growth import (
     all_fixed,
@@ -22,10 +21,11 @@ from perflint.analysis.growth import (
 )
 from perflint.analysis.scope import Binding, Use
 from perflint.analysis.shapes import annotated_list, contains, has_async_for, is_name
-from perflint.hints import BLANK, LOOP, Region, annotated_list_param
+from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Finding, Fix, Impact
-from perflint.rule import Rule, register
-from perflint.walk import Visitor, visit
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import BLANK, LOOP, Region, annotated_list_param
 
 # -- triage conditions (see `Rule.may_fire`): regular expressions over source text -------
 # (`BLANK`: what may sit between two tokens.)

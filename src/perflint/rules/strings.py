@@ -21,14 +21,14 @@ from typing import Callable, ClassVar, Dict, FrozenSet, Iterator, List, Optional
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_accumulation
 from perflint.analysis.scope import Binding, ScopeFacts, Use
-from perflint.hints import LOOP, Region
+from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
-from perflint.rule import Rule, register
-from perflint.walk import Visitor, visit
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import LOOP, Region
 
 LoopStatement = Union[cst.For, cst.While]
 Target = cst.BaseAssignTargetExpression

@@ -17,13 +17,13 @@ from typing import Collection, Dict, FrozenSet, List, Optional, Sequence, Set, T
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.growth import fixed_iterations, fixed_rebinding
 from perflint.analysis.scope import Binding
-from perflint.hints import GAP, LOOP, Region, in_a_function
 from perflint.model import Applicability, Bench, Edit, Example, Impact
-from perflint.rule import Rule, register
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import GAP, LOOP, Region, in_a_function
 
 ARRAY = "array"
 FRAME = "frame"
