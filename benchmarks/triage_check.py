@@ -19,22 +19,22 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from perflint import engine, triage
-from perflint.selection import parse_target, select_rules
+from perflint.engine import core, triage
+from perflint.engine.selection import parse_target, select_rules
 
 Findings = List[Tuple[int, int, str, str]]
 
 
 def _findings(text: str, rules: Sequence[type], target: Tuple[int, int], reduce: bool) -> object:
-    saved = engine.triage
+    saved = core.triage
     if not reduce:
-        engine.triage = lambda t, r: triage.Triage(t, triage.anchors(t), r)  # type: ignore[assignment]
+        core.triage = lambda t, r: triage.Triage(t, triage.anchors(t), r)  # type: ignore[assignment]
     try:
-        return sorted((d.line, d.column, d.code, d.message) for d in engine.check_source(text, "f.py", rules, target))
-    except engine.AnalysisError as error:
+        return sorted((d.line, d.column, d.code, d.message) for d in core.check_source(text, "f.py", rules, target))
+    except core.AnalysisError as error:
         return str(error)
     finally:
-        engine.triage = saved
+        core.triage = saved
 
 
 def _kept_lines(text: str, rules: Sequence[type]) -> int:

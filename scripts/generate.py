@@ -23,7 +23,7 @@ def _rule_table() -> str:
 
 
 def _catalog() -> str:
-    from perflint.rule import all_rules
+    from perflint.rules.base import all_rules
 
     rows = [
         f"    RuleInfo({r.code!r}, {r.name!r}, {r.default_on!r}, {r.min_target!r}, {r.below_target!r}, "

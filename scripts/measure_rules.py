@@ -8,11 +8,11 @@
 Without `--python`, the interpreters are pyenv's CPython 3.9-3.13 (the newest patch
 release of each) when pyenv is installed, with the running interpreter in place of its
 own minor version (it has the test extras, NumPy and pandas), else the running one. Each runs
-`python -m perflint.timing` with perflint's `src` on its path: it needs only the standard
+`python -m perflint.measure.timing` with perflint's `src` on its path: it needs only the standard
 library, plus NumPy or pandas for the pairs that import them (pairs whose modules an
 interpreter lacks are skipped there and their stored figures kept). The interpreters run
 one after another, on a quiet machine; within each, a case's sides are timed in
-alternating turns (see `perflint.timing`). Then run `python scripts/generate.py`.
+alternating turns (see `perflint.measure.timing`). Then run `python scripts/generate.py`.
 Exit status 1 if a pair fails or disagrees on some interpreter (nothing is stored for it
 there), 2 if an interpreter cannot be run.
 """
@@ -31,9 +31,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from perflint import bench, speedups
-from perflint.rule import Rule
-from perflint.timing import Timing
+from perflint.faces import bench
+from perflint.measure import speedups
+from perflint.measure.timing import Timing
+from perflint.rules.base import Rule
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 VERSIONS = re.compile(r"^3\.(9|1[0-3])\.(\d+)$")  # the CPython releases perflint supports
@@ -70,7 +71,7 @@ def version_of(python: str) -> speedups.Version:
 
 
 def request(rules: List[type[Rule]], version: speedups.Version, quick: bool) -> Dict[str, Any]:
-    """What `perflint.timing` is asked to time on an interpreter of `version`."""
+    """What `perflint.measure.timing` is asked to time on an interpreter of `version`."""
     pairs = []
     for rule in rules:
         if rule.bench is None or not rule.applies_to(version):  # "after" may use what it lacks
@@ -84,7 +85,7 @@ def run_pairs(python: str, asked: Dict[str, Any]) -> Dict[str, Any]:
     """Time the pairs in `python`, its progress shown as it goes."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]))
     done = subprocess.run(
-        [python, "-m", "perflint.timing"], input=json.dumps(asked), stdout=subprocess.PIPE, text=True, env=env, check=True
+        [python, "-m", "perflint.measure.timing"], input=json.dumps(asked), stdout=subprocess.PIPE, text=True, env=env, check=True
     )
     return json.loads(done.stdout)
 

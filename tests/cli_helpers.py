@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from perflint.cli import main
+from perflint.faces.cli import main
 
 # A local bound to a dict literal: PFL310 (in-dict-keys) offers a safe fix here.
 SLOW = '''def first_seen(words):

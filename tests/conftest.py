@@ -8,8 +8,8 @@ from typing import Any, Type
 
 import pytest
 
-from perflint import speedups
-from perflint.rule import Rule, Target
+from perflint.measure import speedups
+from perflint.rules.base import Rule, Target
 
 
 def target_for(rule: Type[Rule]) -> Target:

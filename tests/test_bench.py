@@ -7,10 +7,12 @@ import itertools
 
 import pytest
 
-from perflint import bench, docs, speedups, timing
-from perflint.cli import main
+from perflint import docs
+from perflint.faces import bench
+from perflint.faces.cli import main
+from perflint.measure import speedups, timing
 from perflint.model import Bench, Case
-from perflint.rule import Rule, all_rules
+from perflint.rules.base import Rule, all_rules
 
 
 def _rule(pair: Bench, code: str = "PFL999") -> type[Rule]:

@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 from cli_helpers import FAST, SLOW, perflint, write
 
-from perflint import cache, runner
+from perflint.engine import cache, runner
 
 SELECT = ("--select", "PFL310", "--jobs", "1")
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -111,9 +111,9 @@ def test_a_syntax_error_is_placed_where_python_places_it(tmp_path: Path, source:
 def test_a_file_only_libcst_rejects_keeps_libcst_s_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where Python's parser accepts what libcst does not (syntax newer than libcst),
     libcst's place is given, 1-based like every column shown, and its token list is not."""
-    from perflint import engine
+    from perflint.engine import core
 
-    monkeypatch.setattr(engine, "_python_syntax_error", lambda source: None)
+    monkeypatch.setattr(core, "_python_syntax_error", lambda source: None)
     write(tmp_path / "broken.py", "x = 1\ndef broken(:\n    pass\n")
     result = perflint("broken.py", cwd=tmp_path)
     assert result.stderr == "broken.py: error: cannot parse: invalid syntax at line 3, column 5\n"
@@ -261,7 +261,7 @@ def test_add_noqa_refuses_what_it_cannot_do_naming_what_was_given(
 
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
-    from perflint.cli import cli
+    from perflint.faces.cli import cli
 
     listed = perflint("--help", cwd=tmp_path).stdout.split("Other commands")[1]
     names = {line.split()[0] for line in listed.splitlines()[1:] if line.startswith("  ") and not line.startswith("   ")}

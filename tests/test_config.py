@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import FAST, QUEUE, SLOW, perflint, write
 
-from perflint.config import oldest_python
+from perflint.project.config import oldest_python
 
 
 def _project(root: Path, table: str) -> None:

@@ -17,10 +17,10 @@ from typing import List, Optional, Set, Tuple
 import pytest
 
 from perflint.catalog import RULES
-from perflint.engine import check_source, fix_source
-from perflint.policy import default_policy
-from perflint.runner import Settings, run_source
-from perflint.selection import parse_target, select, select_rules
+from perflint.engine.core import check_source, fix_source
+from perflint.engine.policy import default_policy
+from perflint.engine.runner import Settings, run_source
+from perflint.engine.selection import parse_target, select, select_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*.py") if not p.name.endswith(".fixed.py"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from perflint.engine import check_source
+from perflint.engine.core import check_source
+from perflint.engine.selection import select_rules
 from perflint.model import Bound
-from perflint.selection import select_rules
 
 MEMBERSHIP = '''def f(items, n, **options):
     allowed = {allowed}

@@ -11,7 +11,7 @@ import pytest
 
 from perflint.analysis.context import FileContext
 from perflint.analysis.hashable import is_hashable, items_hashable
-from perflint.walk import children
+from perflint.analysis.walk import children
 
 
 def _at(source: str, marker: str) -> Tuple[FileContext, cst.CSTNode]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from perflint.hints import _compiled
-from perflint.rule import all_rules
+from perflint.rules.base import all_rules
+from perflint.rules.hints import _compiled
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*.py"))
 TRICKY = [

@@ -15,9 +15,9 @@ import sys
 
 import pytest
 
-from perflint import speedups, timing
+from perflint.measure import speedups, timing
 from perflint.model import Impact
-from perflint.rule import Rule, all_rules
+from perflint.rules.base import Rule, all_rules
 
 GROWS = 1.8  # on a quiet machine constant rules measured 0.8-1.3, algorithmic ones 2.5 and up
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from perflint import engine, triage
-from perflint.locate import Locator, resolve_positions
-from perflint.selection import select_rules
+from perflint.engine import core, triage
+from perflint.engine.locate import Locator, resolve_positions
+from perflint.engine.selection import select_rules
 
 FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").glob("*.py") if not p.name.endswith(".fixed.py"))
 CLASSY = (  # findings in methods of a class indented with tabs
@@ -19,8 +19,8 @@ CLASSY = (  # findings in methods of a class indented with tabs
 
 @pytest.mark.parametrize("text", [p.read_text(encoding="utf-8") for p in FIXTURES] + [CLASSY], ids=[p.stem for p in FIXTURES] + ["classy"])
 def test_statement_positions_equal_whole_file_positions(text: str) -> None:
-    module = engine.parse(text)
-    findings = engine.find(module, select_rules((3, 12), ["PFL"]), (3, 12))
+    module = core.parse(text)
+    findings = core.find(module, select_rules((3, 12), ["PFL"]), (3, 12))
     assert findings
     whole = resolve_positions(module)
     locator = Locator(module, triage.anchors(text))
@@ -33,6 +33,6 @@ def test_positions_equal_libcst_public_resolution(path: Path) -> None:
     """`resolve_positions` runs the provider directly; it must agree with `resolve`."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    module = engine.parse(path.read_text(encoding="utf-8"))
+    module = core.parse(path.read_text(encoding="utf-8"))
     public = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     assert dict(resolve_positions(module)) == dict(public)

@@ -9,8 +9,8 @@ import sys
 import pytest
 from lsprotocol.types import Position
 
-from perflint.cli import main
-from perflint.lsp.positions import Document
+from perflint.faces.cli import main
+from perflint.faces.lsp.positions import Document
 
 TEXT = 'x = "é😀"; y = 1\r\nz\x0c = 2\rw = 3\n'
 
@@ -39,14 +39,14 @@ def test_a_column_inside_a_character_counts_that_character() -> None:
 
 def test_the_command_line_does_not_import_pygls() -> None:
     """The editor face costs the command line nothing: pygls loads only for `perflint server`."""
-    probe = "import sys, perflint.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))"
+    probe = "import sys, perflint.faces.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "[]\n"
 
 
 def test_server_without_pygls_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delitem(sys.modules, "perflint.lsp.server", raising=False)
+    monkeypatch.delitem(sys.modules, "perflint.faces.lsp.server", raising=False)
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)  # what importing a missing package does
     assert main(["server"]) == 2
     assert capsys.readouterr().err == (

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 from cli_helpers import perflint, write
 
-from perflint import magics
-from perflint.notebook import Notebook, NotebookError
+from perflint.engine import magics
+from perflint.engine.notebook import Notebook, NotebookError
 
 DATA = Path(__file__).parent / "data"
 SCHEMA = DATA / "sarif-schema-2.1.0.json"
@@ -281,13 +281,13 @@ def test_placeholders_keep_positions_and_go_back() -> None:
 
 
 def test_a_fix_that_would_lose_a_placeholder_is_not_applied() -> None:
-    from perflint import engine
-    from perflint.rule import all_rules
+    from perflint.engine import core
+    from perflint.rules.base import all_rules
 
     source = "names = {}\nfor word in words:\n    if word in names.keys():\n        pass\n"
     rules = [rule for rule in all_rules() if rule.code == "PFL310"]
-    kept = engine.fix_source(source, "nb", rules, (3, 12), False, cells=True, keeps=lambda code: True)
-    refused = engine.fix_source(source, "nb", rules, (3, 12), False, cells=True, keeps=lambda code: False)
+    kept = core.fix_source(source, "nb", rules, (3, 12), False, cells=True, keeps=lambda code: True)
+    refused = core.fix_source(source, "nb", rules, (3, 12), False, cells=True, keeps=lambda code: False)
     assert kept.applied == 1 and refused.applied == 0 and refused.source == source
     assert [d.code for d in refused.diagnostics] == ["PFL310"]
 

@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 from cli_helpers import FAST, QUEUE, SLOW, apply_edits, on_a_terminal, perflint, write
 
-from perflint import output, runner
+from perflint.engine import runner
+from perflint.faces import output
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 def test_json_lists_findings_with_their_fix_edits(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ PROGRAM = textwrap.dedent(
     import json, sys
     sys.modules["numpy"] = None  # any import of numpy or pandas now raises ImportError
     sys.modules["pandas"] = None
-    from perflint.engine import check_source
-    from perflint.selection import select_rules
+    from perflint.engine.core import check_source
+    from perflint.engine.selection import select_rules
 
     source = open(sys.argv[1], encoding="utf-8").read()
     found = check_source(source, "fixture.py", select_rules((3, 12), ["PFL6"]), (3, 12))

@@ -9,9 +9,9 @@ from pathlib import Path
 from cli_helpers import perflint, write
 
 from perflint.analysis.context import FileContext
-from perflint.engine import check_source, parse
+from perflint.engine.core import check_source, parse
+from perflint.engine.selection import select_rules
 from perflint.model import Bound
-from perflint.selection import select_rules
 
 QUEUE = '''def drain(items):
     queue = list(items)

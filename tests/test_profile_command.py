@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from perflint import profile_report, profile_run, speedups
-from perflint.cli import main
-from perflint.hotspots import Heat
-from perflint.rule import all_rules
-from perflint.timing import Timing
+from perflint.faces import profile_report
+from perflint.faces.cli import main
+from perflint.faces.hotspots import Heat
+from perflint.measure import profile_run, speedups
+from perflint.measure.timing import Timing
+from perflint.rules.base import all_rules
 
 APP = '''import sys
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from perflint import hotspots, profiles
-from perflint.cli import main
+from perflint.faces import hotspots
+from perflint.faces.cli import main
+from perflint.measure import profiles
 
 DATA = Path(__file__).parent / "data" / "profiles"
 HOT, COLD, NEVER = 16, 22, 26  # the PFL310 findings of sample.py

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import SLOW, on_a_terminal, write
 
-from perflint import progress
+from perflint.faces import progress
 
 
 def _long_run(root: Path) -> None:

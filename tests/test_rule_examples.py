@@ -8,9 +8,9 @@ from typing import Any, List, Tuple, Type
 import pytest
 from conftest import target_for
 
-from perflint.engine import check_source, fix_source
+from perflint.engine.core import check_source, fix_source
 from perflint.model import Applicability, Example
-from perflint.rule import Rule, all_rules
+from perflint.rules.base import Rule, all_rules
 
 RULES = all_rules()
 

@@ -1,6 +1,6 @@
 """Speedups stored per interpreter: stale cases are dropped one by one, a rule stays
 silent where its fix measured no gain on the target, and the pairs can be timed in
-another interpreter through `python -m perflint.timing`."""
+another interpreter through `python -m perflint.measure.timing`."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from typing import Any, Dict
 import pytest
 from conftest import REAL_PAYS
 
-from perflint import cache, docs, speedups
-from perflint.engine import check_source
-from perflint.rule import all_rules
-from perflint.timing import Timing
+from perflint import docs
+from perflint.engine import cache
+from perflint.engine.core import check_source
+from perflint.measure import speedups
+from perflint.measure.timing import Timing
+from perflint.rules.base import all_rules
 
 RULES = {rule.code: rule for rule in all_rules()}
 PFL101 = RULES["PFL101"]
@@ -94,7 +96,7 @@ def test_explain_shows_the_interpreter_asked_for_and_the_others(measured: Any) -
 
 
 def test_stored_speedups_are_part_of_the_cache_fingerprint() -> None:
-    assert "measured.json" in [name for name, _, _ in cache._code_fingerprint()]
+    assert str(Path("measure", "measured.json")) in [name for name, _, _ in cache._code_fingerprint()]
 
 
 def test_the_stored_file_covers_every_rule_with_current_cases() -> None:
@@ -117,7 +119,7 @@ def test_pairs_time_in_another_interpreter_with_only_the_standard_library() -> N
         ],
     }
     # -S -I: no site-packages (so no libcst, no click), only perflint's src on the path
-    code = f"import sys; sys.path.insert(0, {str(SRC)!r}); import runpy; runpy.run_module('perflint.timing', run_name='__main__')"
+    code = f"import sys; sys.path.insert(0, {str(SRC)!r}); import runpy; runpy.run_module('perflint.measure.timing', run_name='__main__')"
     done = subprocess.run([sys.executable, "-S", "-I", "-c", code], input=json.dumps(request),
                           capture_output=True, text=True, check=True)
     answer = json.loads(done.stdout)

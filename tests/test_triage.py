@@ -12,9 +12,9 @@ from typing import List, Sequence, Set, Tuple, Type
 
 import pytest
 
-from perflint import engine, triage
-from perflint.rule import Rule, all_rules
-from perflint.selection import select_rules
+from perflint.engine import core, triage
+from perflint.engine.selection import select_rules
+from perflint.rules.base import Rule, all_rules
 
 FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").glob("*.py") if not p.name.endswith(".fixed.py"))
 ALL = select_rules((3, 12), ["PFL"])
@@ -22,12 +22,12 @@ Found = Set[Tuple[int, int, str]]
 
 
 def _found(text: str, rules: Sequence[Type[Rule]] = ALL, target: Tuple[int, int] = (3, 12)) -> Found:
-    return {(d.line, d.column, d.code) for d in engine.check_source(text, "t.py", rules, target)}
+    return {(d.line, d.column, d.code) for d in core.check_source(text, "t.py", rules, target)}
 
 
 def _without_triage(monkeypatch: pytest.MonkeyPatch, text: str, **kwargs: object) -> Found:
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "triage", lambda t, r: triage.Triage(t, triage.anchors(t), r))
+        patch.setattr(core, "triage", lambda t, r: triage.Triage(t, triage.anchors(t), r))
         return _found(text, **kwargs)  # type: ignore[arg-type]
 
 
@@ -82,13 +82,13 @@ def test_a_file_no_rule_can_fire_in_is_not_parsed_by_libcst(monkeypatch: pytest.
     def fail(text: str) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(engine, "parse", fail)
-    assert engine.check_source("def f(x):\n    return x\n", "t.py", ALL, (3, 12)) == []
+    monkeypatch.setattr(core, "parse", fail)
+    assert core.check_source("def f(x):\n    return x\n", "t.py", ALL, (3, 12)) == []
 
 
 def test_a_syntax_error_is_reported_whatever_the_rules() -> None:
-    with pytest.raises(engine.AnalysisError):
-        engine.check_source("def f(:\n    pass\n", "t.py", select_rules((3, 12), ["PFL310"]), (3, 12))
+    with pytest.raises(core.AnalysisError):
+        core.check_source("def f(:\n    pass\n", "t.py", select_rules((3, 12), ["PFL310"]), (3, 12))
 
 
 def test_a_form_feed_does_not_shift_the_stubs(monkeypatch: pytest.MonkeyPatch) -> None:

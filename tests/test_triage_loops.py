@@ -7,8 +7,8 @@ from typing import List, Tuple
 
 import pytest
 
-from perflint import engine, triage
-from perflint.rule import all_rules
+from perflint.engine import core, triage
+from perflint.rules.base import all_rules
 
 RULES = {rule.code: rule for rule in all_rules()}
 
@@ -35,13 +35,13 @@ CASES: List[Tuple[str, str]] = [
 
 
 def _found(code: str, rule: str, reduce: bool) -> List[Tuple[int, int, str]]:
-    saved = engine.triage
+    saved = core.triage
     if not reduce:
-        engine.triage = lambda t, r: triage.Triage(t, triage.anchors(t), r)  # type: ignore[assignment]
+        core.triage = lambda t, r: triage.Triage(t, triage.anchors(t), r)  # type: ignore[assignment]
     try:
-        return sorted((d.line, d.column, d.code) for d in engine.check_source(code, "t.py", [RULES[rule]], (3, 12)))
+        return sorted((d.line, d.column, d.code) for d in core.check_source(code, "t.py", [RULES[rule]], (3, 12)))
     finally:
-        engine.triage = saved
+        core.triage = saved
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])

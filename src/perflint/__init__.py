@@ -14,7 +14,7 @@ from typing import Any
 __all__ = ["Applicability", "Diagnostic", "Rule", "__version__", "check", "fix"]
 
 _LAZY = {
-    "check": "perflint.api", "fix": "perflint.api", "Rule": "perflint.rule",
+    "check": "perflint.api", "fix": "perflint.api", "Rule": "perflint.rules.base",
     "Applicability": "perflint.model", "Diagnostic": "perflint.model",
 }
 

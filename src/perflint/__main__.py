@@ -2,7 +2,7 @@
 
 import sys
 
-from perflint.cli import main
+from perflint.faces.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence
 
-from perflint import engine
+from perflint.engine import core
+from perflint.engine.selection import running_target, select_rules
 from perflint.model import Diagnostic
-from perflint.rule import Target
-from perflint.selection import running_target, select_rules
+from perflint.rules.base import Target
 
 
 def _target(target: Optional[Target]) -> Target:
@@ -21,9 +21,9 @@ def check(
     ignore: Sequence[str] = (),
     target: Optional[Target] = None,
 ) -> List[Diagnostic]:
-    """Diagnostics for `source`. Raises engine.AnalysisError if it cannot be parsed."""
+    """Diagnostics for `source`. Raises core.AnalysisError if it cannot be parsed."""
     rules = select_rules(_target(target), select, ignore)
-    return engine.check_source(source, path, rules, _target(target))
+    return core.check_source(source, path, rules, _target(target))
 
 
 def fix(
@@ -36,4 +36,4 @@ def fix(
 ) -> str:
     """`source` with every applicable fix applied."""
     rules = select_rules(_target(target), select, ignore)
-    return engine.fix_source(source, path, rules, _target(target), unsafe).source
+    return core.fix_source(source, path, rules, _target(target), unsafe).source

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from perflint import speedups
-from perflint.bench import seconds
+from perflint.engine.selection import UnknownSelector, matching
+from perflint.faces.bench import seconds
+from perflint.measure import speedups
+from perflint.measure.speedups import SMALL_GAIN, Figures, Version, version_key
+from perflint.measure.timing import Timing
 from perflint.model import Applicability, Impact
-from perflint.rule import Rule, Target, all_rules
-from perflint.selection import UnknownSelector, matching
-from perflint.speedups import SMALL_GAIN, Figures, Version, version_key
-from perflint.timing import Timing
+from perflint.rules.base import Rule, Target, all_rules
 
 # The interpreters the README table has a column for (more appear when measured).
 TABLE_VERSIONS = ((3, 9), (3, 10), (3, 11), (3, 12), (3, 13))

@@ -15,8 +15,8 @@ from perflint.analysis.handlers import ANYTHING, handled
 from perflint.analysis.loops import FUNCTION_TYPES, enclosing_loops
 from perflint.analysis.scope import Binding, ScopeFacts, scan_scope
 from perflint.analysis.shapes import dotted
+from perflint.analysis.walk import children
 from perflint.model import Bound
-from perflint.walk import children
 
 IMPORT_KINDS = ("import", "import-from")
 # Functions that only build text for people: they run when something is shown.

@@ -27,7 +27,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import clauses, target_names
-from perflint.walk import children
+from perflint.analysis.walk import children
 
 SMALL_RANGE = 100  # a `range` up to this constant runs a few times, whatever the input
 # Calls that make a container from an iterable without changing how many items it has.

@@ -22,7 +22,7 @@ from typing import Callable, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from perflint.walk import children, subtree_ids
+from perflint.analysis.walk import children, subtree_ids
 
 # `raised` meaning: whatever the code in question may raise (any handler catches it).
 ANYTHING: Tuple[str, ...] = ()

@@ -16,7 +16,7 @@ import libcst as cst
 
 from perflint.analysis.loops import COMPREHENSION_TYPES, SCOPE_TYPES, START, LoopState, step
 from perflint.analysis.shapes import target_names
-from perflint.walk import ValueVisitor, children, visit
+from perflint.analysis.walk import ValueVisitor, children, visit
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import List, Optional, Type
 
 import libcst as cst
 
-from perflint.walk import children
+from perflint.analysis.walk import children
 
 
 def is_name(node: object, *values: str) -> bool:

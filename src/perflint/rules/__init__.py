@@ -1,13 +1,7 @@
-"""The rule families. Importing this package registers every rule."""
+"""The rules, one family per folder, and what they are written with: the base class and
+registry (`base`), the builders of their fixes (`rewrite`) and what their triage conditions
+read (`hints`). Importing the package imports no rule: `rules.families` registers them all.
 
-from perflint.rules import (  # noqa: F401
-    caching,
-    comprehensions,
-    containers,
-    io_async,
-    loops,
-    regex,
-    sequences,
-    strings,
-    vectorization,
-)
+Rules import `perflint.analysis`, `perflint.measure` and `perflint.model`, never the engine
+that runs them (tests/test_layers.py checks the direction).
+"""

@@ -7,12 +7,12 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from perflint import rewrite
 from perflint.analysis.context import FileContext, last_name
 from perflint.analysis.loops import FUNCTION_TYPES
-from perflint.hints import GAP, LOOP, Region, aliased, in_a_function
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix, Impact
-from perflint.rule import Rule, register
+from perflint.rules import rewrite
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import GAP, LOOP, Region, aliased, in_a_function
 
 # Module function -> how many positional arguments it may have for the method call to
 # take the same ones (a further positional argument is `flags`, which the method lacks:
@@ -64,34 +64,11 @@ class RegexInLoop(Rule):
     """
 
     code = "PFL701"
-    impact = Impact.CONSTANT
-    hints = (LOOP,)
-    file_hints = (r"\bre\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop must call `match`, `search`, ...: `re.search(` through a name the
-        file imports `re` as, or `search(` imported from it; or the file may bind a name
-        to an attribute of `re` (`search = re.search`), which the call may spell."""
-        if not (super().may_fire(region) and in_a_function(region)):
-            return False
-        loops = region.loops
-        if not loops.has(_METHOD_CALL):
-            return False
-        names = region.bound_to({"re"})
-        if names is None or region.imports is None or aliased(region, names):
-            return True
-        for name in names | ({"re"} & region.imports.keys()):  # `re` may be imported twice
-            if name in loops.text:
-                spelled = rf"\b{re.escape(name)}\b{GAP}"
-                if name == "re" or region.imports[name] == "re":
-                    spelled += rf"\.{GAP}(?:{_METHODS})\b{GAP}"
-                if loops.has(spelled + r"\("):
-                    return True
-        return False
     name = "regex-in-loop"
     message = "regular expression in a loop: compile it once before the loop"
+    impact = Impact.CONSTANT
     fix = Applicability.UNSAFE
+
     bad = (
         Example(
             "import re\n\ndef f(lines):\n    out = []\n    for line in lines:\n"
@@ -137,6 +114,7 @@ class RegexInLoop(Rule):
         "import re\n\ndef f(xs):\n    return [re.compile('a') for x in xs]\n",
         "import re\n\ndef f(xs):\n    return next(re.findall('a', x) for x in xs)\n",  # runs once
     )
+
     bench = Bench(
         setup="import re\nlines = [f'item {i}: value={i * 7}' for i in range(N)]",
         before="def run():\n    return [m.group(1) for s in lines if (m := re.search(r'value=(\\d+)', s))]",
@@ -144,6 +122,31 @@ class RegexInLoop(Rule):
         "    return [m.group(1) for s in lines if (m := p.search(s))]",
         note="re caches compiled patterns: the gain is the per-call cache lookup and call overhead",
     )
+
+    hints = (LOOP,)
+    file_hints = (r"\bre\b",)
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """A def's loop must call `match`, `search`, ...: `re.search(` through a name the
+        file imports `re` as, or `search(` imported from it; or the file may bind a name
+        to an attribute of `re` (`search = re.search`), which the call may spell."""
+        if not (super().may_fire(region) and in_a_function(region)):
+            return False
+        loops = region.loops
+        if not loops.has(_METHOD_CALL):
+            return False
+        names = region.bound_to({"re"})
+        if names is None or region.imports is None or aliased(region, names):
+            return True
+        for name in names | ({"re"} & region.imports.keys()):  # `re` may be imported twice
+            if name in loops.text:
+                spelled = rf"\b{re.escape(name)}\b{GAP}"
+                if name == "re" or region.imports[name] == "re":
+                    spelled += rf"\.{GAP}(?:{_METHODS})\b{GAP}"
+                if loops.has(spelled + r"\("):
+                    return True
+        return False
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
         super().__init__(ctx, findings)

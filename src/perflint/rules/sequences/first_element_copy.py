@@ -1,0 +1,232 @@
+"""PFL311 first-element-copy: the rule, and the helpers no other rule uses."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import libcst as cst
+
+from perflint.analysis.context import FileContext
+from perflint.analysis.growth import (
+    all_fixed,
+    fixed_iterable,
+    fixed_iterations,
+    same_data_loops,
+)
+from perflint.analysis.shapes import contains, has_async_for, is_name
+from perflint.analysis.walk import Visitor, visit
+from perflint.model import Applicability, Bench, Bound, Example, Finding, Impact
+from perflint.rules.base import Rule, register
+from perflint.rules.hints import BLANK, Region
+from perflint.rules.sequences._shared import (
+    _call,
+    _int_value,
+    _is_builtin,
+    _replacement,
+    _sole_slice,
+    _split_args,
+)
+from perflint.rules.sequences._triage import _FIRST, _FIRST_OF_CALL, _FIRST_PATTERN, _may_copy, _openers
+
+
+def _is_index(node: cst.Subscript, value: int) -> bool:
+    found = _sole_slice(node)
+    return isinstance(found, cst.Index) and _int_value(found.value) == value
+
+
+class _YieldFinder(Visitor):
+    """Finds a `yield` of one function body (not of functions or classes nested in it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> bool:
+        self.found = True
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _copied(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`x` of `list(x)`, `tuple(x)`, `[*x]` and `[y for y in x]`."""
+    if isinstance(node, cst.Call) and is_name(node.func, "list", "tuple"):
+        split = _split_args(node)
+        if split is not None and len(split[0]) == 1 and not split[1]:
+            return split[0][0].value
+    elif isinstance(node, cst.List) and len(node.elements) == 1:
+        element = node.elements[0]
+        return element.value if isinstance(element, cst.StarredElement) else None
+    elif isinstance(node, cst.ListComp):
+        comp = node.for_in
+        identity = is_name(node.elt) and is_name(comp.target, cast(cst.Name, node.elt).value)
+        if identity and not comp.ifs and comp.inner_for_in is None and comp.asynchronous is None:
+            return comp.iter
+    return None
+
+
+@register
+class FirstElementCopy(Rule):
+    """`list(x)[0]` copies every element of `x` into a new list to read the first one;
+    `next(iter(x))` stops after one element: O(1) instead of O(n) (on a 10,000-key
+    dict, more than 500x faster). A list comprehension indexed by `[0]` is the same waste:
+    `next(<generator>)` stops at the first element that passes the conditions.
+
+    Unsafe: on empty input the fix raises StopIteration instead of IndexError, and `x` is
+    consumed only up to its first element (an iterator keeps the rest; later elements and
+    their side effects are no longer produced). Where StopIteration would do harm the
+    finding carries no fix: inside a generator (it becomes RuntimeError), a generator
+    expression, a lambda or `__next__` (it silently ends the iteration that called it),
+    and inside a `try` or `with suppress(...)` that catches IndexError or StopIteration
+    (a handler may be waiting for the IndexError). Use
+    `next(iter(x), default)` where empty input is expected.
+    """
+
+    code = "PFL311"
+    name = "first-element-copy"
+    message = "use `next(iter(x))` instead of copying `x` into a list to take its first element"
+    impact = Impact.ALGORITHMIC
+    fix = Applicability.UNSAFE
+
+    bad = (
+        # A loop copies the same data on every pass: quadratic.
+        Example(
+            "def f(rows, pending):\n    for row in rows:\n        if row.key == list(pending)[0]:\n            return row\n",
+            "def f(rows, pending):\n    for row in rows:\n        if row.key == next(iter(pending)):\n            return row\n",
+        ),
+        Example(
+            "def match(hits, placeholders):\n    found = []\n    for hit in hits:\n"
+            "        found.append([p for p in placeholders if p.id == hit.id][0])\n    return found\n",
+            "def match(hits, placeholders):\n    found = []\n    for hit in hits:\n"
+            "        found.append(next(p for p in placeholders if p.id == hit.id))\n    return found\n",
+        ),
+        # Once per call, or on a different item each pass: linear, like the call's own work.
+        Example("def f(d):\n    return list(d)[0]\n", "def f(d):\n    return next(iter(d))\n", Bound.FIXED_SIZE),
+        Example(
+            "def f(d):\n    return [*d.values()][0]\n", "def f(d):\n    return next(iter(d.values()))\n", Bound.FIXED_SIZE
+        ),
+        Example("def f(s):\n    return [y for y in s][0]\n", "def f(s):\n    return next(iter(s))\n", Bound.FIXED_SIZE),
+        Example("def f(s):\n    return tuple(s)[0]\n", "def f(s):\n    return next(iter(s))\n", Bound.FIXED_SIZE),
+        # StopIteration inside a generator would become RuntimeError: no fix.
+        Example("def f(groups):\n    for g in groups:\n        yield list(g)[0]\n", None, Bound.FIXED_SIZE),
+        # The handler waits for IndexError: no fix.
+        Example(
+            "def f(s):\n    try:\n        return list(s)[0]\n    except IndexError:\n        return None\n",
+            None,
+            Bound.FIXED_SIZE,
+        ),
+        Example("key = lambda s: list(s)[0]\n", None, Bound.FIXED_SIZE),
+        Example(
+            "from contextlib import suppress\n\ndef f(s):\n    with suppress(IndexError):\n        return list(s)[0]\n",
+            None,
+            Bound.FIXED_SIZE,
+        ),
+        # A `try` or `with` that does not catch it is no reason to hold the fix back.
+        Example(
+            "def f(path):\n    with open(path) as fp:\n        return list(fp)[0]\n",
+            "def f(path):\n    with open(path) as fp:\n        return next(iter(fp))\n",
+            Bound.FIXED_SIZE,
+        ),
+    )
+    good = (
+        "def f(s):\n    return next(iter(s))\n",
+        "def f(s):\n    return list(s)[1]\n",
+        "def f(s):\n    return list(s)[-1]\n",
+        "def f(a, b):\n    return [*a, *b][0]\n",
+        "def f(s):\n    return list(s, 1)[0]\n",
+        "def f(s, list):\n    return list(s)[0]\n",  # not the builtin
+        "def f(s):\n    return s[0]\n",
+        "async def f(s):\n    return [y async for y in s][0]\n",
+    )
+
+    bench = Bench(
+        setup="d = {i: str(i) for i in range(N)}",
+        before="def run():\n    return list(d)[0]",
+        after="def run():\n    return next(iter(d))",
+    )
+
+    @classmethod
+    def may_fire(cls, region: Region) -> bool:
+        """`[0]` after `)` (a `list()`/`tuple()` call, or a display in parentheses) or
+        after `]` (a display holding `*x`, or a comprehension: found in `region.loops`)."""
+        if not ("0" in region.text and region.has(_FIRST)):
+            return False
+        call = region.has(r"\b(?:list|tuple)\b") and region.has(_FIRST_OF_CALL)
+        if not (call or region.has(rf"\[{BLANK}\*") or region.loops.has(_FIRST)):
+            return False
+        text = region.text
+        closers = [found.start() for found in _FIRST_PATTERN.finditer(text)]
+        openers = _openers(text, closers)
+        return openers is None or any(_may_copy(text, opener, closer) for closer, opener in openers.items())
+
+    def __init__(self, ctx: FileContext, findings: list[Finding]) -> None:
+        super().__init__(ctx, findings)
+        self._generators: dict[int, bool] = {}
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if not _is_index(node, 0):
+            return
+        value = node.value
+        source = _copied(value)
+        if source is not None:
+            if isinstance(value, cst.Call) and not _is_builtin(self.ctx, cast(cst.Name, value.func).value):
+                return
+            build = _first_of_copy
+        elif isinstance(value, cst.ListComp) and not _is_async(value):
+            build = _first_of_comprehension
+        else:
+            return
+        fixable = self._stop_iteration_is_plain() and _is_builtin(self.ctx, "next", "iter")
+        data = source if source is not None else cast(cst.ListComp, value).for_in.iter
+        small = fixed_iterable(self.ctx, source) if source is not None else fixed_iterations(self.ctx, value)
+        # One copy per call is linear, like the call's other work on that data; it hurts
+        # when a loop repeats it on the same data.
+        fixed = small or all_fixed(self.ctx, same_data_loops(self.ctx, data))
+        self.report(node, fix=_replacement(self, node, build) if fixable else None, fixed_size=fixed)
+
+    def _stop_iteration_is_plain(self) -> bool:
+        """Whether StopIteration raised here reaches the caller as an ordinary error (and
+        no handler in the function waits for the IndexError it replaces)."""
+        if self.ctx.is_caught(self.ctx.ancestors[-1], ("IndexError", "StopIteration")):
+            return False
+        for node in reversed(self.ctx.ancestors[:-1]):
+            if isinstance(node, (cst.GeneratorExp, cst.Lambda)):
+                return False
+            if isinstance(node, cst.FunctionDef):
+                return node.name.value != "__next__" and not self._is_generator(node)
+        return True
+
+    def _is_generator(self, function: cst.FunctionDef) -> bool:
+        found = self._generators.get(id(function))
+        if found is None:
+            finder = _YieldFinder()
+            visit(function.body, finder)
+            found = self._generators[id(function)] = finder.found
+        return found
+
+
+def _is_async(comp: cst.ListComp) -> bool:
+    """An `async for` or an `await` anywhere in the comprehension."""
+    return has_async_for(comp) or contains(comp, cst.Await)
+
+
+def _first_of_copy(updated: cst.CSTNode) -> cst.CSTNode:
+    """`list(x)[0]` -> `next(iter(x))`."""
+    sub = cast(cst.Subscript, updated)
+    source = cast(cst.BaseExpression, _copied(sub.value))
+    return _call("next", [cst.Arg(_call("iter", [cst.Arg(source)]))]).with_changes(lpar=sub.lpar, rpar=sub.rpar)
+
+
+def _first_of_comprehension(updated: cst.CSTNode) -> cst.CSTNode:
+    """`[f(y) for y in x if c][0]` -> `next(f(y) for y in x if c)`."""
+    sub = cast(cst.Subscript, updated)
+    comp = cast(cst.ListComp, sub.value)
+    generator = cst.GeneratorExp(comp.elt, comp.for_in, lpar=[], rpar=[])
+    return _call("next", [cst.Arg(generator)]).with_changes(lpar=sub.lpar, rpar=sub.rpar)
