@@ -44,6 +44,8 @@ RULES: Tuple[RuleInfo, ...] = (
     RuleInfo('PFL106', 'range-len-index', True, None, None, 'constant'),
     RuleInfo('PFL107', 'readlines-in-for', True, None, None, 'constant'),
     RuleInfo('PFL108', 'enumerate-index-unused', True, None, None, 'constant'),
+    RuleInfo('PFL109', 'key-loop-lookup', True, None, None, 'constant'),
+    RuleInfo('PFL110', 'bin-count', True, (3, 10), None, 'constant'),
     RuleInfo('PFL201', 'quadratic-str-concat', True, None, None, 'algorithmic'),
     RuleInfo('PFL202', 'str-concat-in-loop', True, None, None, 'constant'),
     RuleInfo('PFL203', 'bytes-concat-in-loop', True, None, None, 'algorithmic'),

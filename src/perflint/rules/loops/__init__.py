@@ -7,9 +7,11 @@ around it does more than walk a literal tuple.
 """
 
 from perflint.rules.loops import (  # noqa: F401  (registers the rules)
+    bin_count,
     dict_items_unused,
     enumerate_index_unused,
     global_name_in_loop,
+    key_loop_lookup,
     module_attribute_in_loop,
     range_len_index,
     readlines_in_for,
