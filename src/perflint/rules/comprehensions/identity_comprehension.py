@@ -28,8 +28,9 @@ class IdentityComprehension(Rule):
     left to PFL405. The fix is safe for lists and sets. For `dict(y)` it is safe where `y`
     is visibly a source of pairs (`.items()`, `zip(...)`, `enumerate(...)`, a display of
     pairs) and unsafe otherwise: given a mapping, `dict(y)` copies it, while the
-    comprehension unpacks each key. No fix copies `self` in a class with its own
-    `__len__`/`__iter__` (`list(self)` asks `len(self)` first, which may be this method).
+    comprehension unpacks each key. A copy of `self` in a class with its own
+    `__len__`/`__iter__` is not reported: `list(self)` asks `len(self)` first, which may
+    be the very method the copy is in.
     """
 
     code = "PFL406"
@@ -48,10 +49,6 @@ class IdentityComprehension(Rule):
             "def f(pairs):\n    return {k: v for (k, v) in pairs}\n", "def f(pairs):\n    return dict(pairs)\n"
         ),
         Example("def f(a, b):\n    return [x for x in (a, b)]\n", "def f(a, b):\n    return list((a, b))\n"),
-        Example(
-            "class Bag:\n    def __len__(self):\n        return 3\n\n    def copy(self):\n        return [x for x in self]\n",
-            None,
-        ),
     )
     good = (
         "def f(y):\n    return [x for x in y if x]\n",
@@ -63,6 +60,7 @@ class IdentityComprehension(Rule):
         "def f(y):\n    list = tuple\n    return [x for x in y]\n",
         "def f(y):\n    return any([x for x in y])\n",
         "def f(y):\n    return (x for x in y)\n",
+        "class Bag:\n    def __iter__(self):\n        yield 1\n\n    def __len__(self):\n        return len([x for x in self])\n",
     )
 
     bench = Bench(
@@ -99,12 +97,11 @@ class IdentityComprehension(Rule):
         clause = node.for_in
         if not copies or clause.ifs or clause.inner_for_in is not None or clause.asynchronous is not None:
             return
-        if not _is_builtin(self.ctx, builtin) or self._in_any_all(node):
-            return
         iterable = clause.iter
+        if not _is_builtin(self.ctx, builtin) or self._in_any_all(node) or self.ctx.is_self_of_container(iterable):
+            return
         fix = None
-        same_comments = rewrite.comments(_copy_call(node, builtin)) == rewrite.comments(node)
-        if same_comments and not self.ctx.is_self_of_container(iterable):
+        if rewrite.comments(_copy_call(node, builtin)) == rewrite.comments(node):
             unsafe = builtin == "dict" and not _pairs_source(iterable)
             fix = self.make_fix(
                 Edit(node, replace=lambda updated: _copy_call(updated, builtin)),

@@ -24,7 +24,8 @@ class BinCount(Rule):
     `int.bit_count()` (Python 3.10 and later) counts them on the number itself (RULES.md
     quotes 9.1x on CPython 3.11 and 6.7x on 3.12, to be measured). Both count the ones of
     the absolute value, so a negative `x` gives the same result. Only reported for a target
-    of 3.10 or later, where `bit_count` exists.
+    of 3.10 or later, where `bit_count` exists, and not in a file that mentions
+    `bit_count` (there the `bin` form is the fallback for older interpreters).
 
     The fix is safe where `x` is visibly an int (an int literal, `len(...)`, `int(...)`,
     `ord(...)`, a local bound only to those, or a parameter annotated `int`). Elsewhere it
@@ -61,6 +62,7 @@ class BinCount(Rule):
         "def f(x):\n    return bin(x)[3:].count('1')\n",
         "def f(x):\n    return bin(x).count('1', 2)\n",
         "def f(x):\n    bin = str\n    return bin(x).count('1')\n",
+        "popcount = getattr(int, 'bit_count', lambda x: bin(x).count('1'))\n",
     )
 
     bench = Bench(
@@ -70,6 +72,7 @@ class BinCount(Rule):
     )
 
     hints = (r"\bbin\b", r"\bcount\b")
+    _mentions: Optional[bool] = None
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -81,11 +84,19 @@ class BinCount(Rule):
         if arg.value.evaluated_value != "1":
             return
         number = _binned(func.value)
-        if number is None or not _is_builtin(self.ctx, "bin"):
+        if number is None or not _is_builtin(self.ctx, "bin") or self._knows_bit_count():
             return
         known = _is_int(self.ctx, number)
         fix = self.make_fix(Edit(node, replace=_bit_count), applicability=None if known else Applicability.UNSAFE)
         self.report(node, fix=fix)
+
+
+    def _knows_bit_count(self) -> bool:
+        """Whether the file mentions `bit_count` already: then `bin(x).count("1")` is the
+        fallback for interpreters without it (`getattr(int, "bit_count", lambda x: ...)`)."""
+        if self._mentions is None:
+            self._mentions = "bit_count" in self.ctx.module.code
+        return self._mentions
 
 
 def _bin_call(expr: cst.BaseExpression) -> Optional[cst.Call]:
