@@ -3,7 +3,7 @@ libcst.matchers, whose import alone costs more than checking a file)."""
 
 from __future__ import annotations
 
-from typing import List, Optional, Type
+from typing import List, Optional, Tuple, Type
 
 import libcst as cst
 
@@ -67,6 +67,12 @@ def has_async_for(comp: cst.BaseComp) -> bool:
 def annotated_list(function: cst.FunctionDef, name: str) -> bool:
     """Whether `name` is a parameter annotated as a list (`list`, `list[int]`, `List[str]`,
     `typing.List`): a type the function's author states, which rules take as known."""
+    return annotated_as(function, name, ("list", "List"))
+
+
+def annotated_as(function: cst.FunctionDef, name: str, types: Tuple[str, ...]) -> bool:
+    """Whether `name` is a parameter annotated as one of `types` (bare, subscripted, or an
+    attribute of `typing`)."""
     params = function.params
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         if param.name.value == name and param.annotation is not None:
@@ -75,5 +81,5 @@ def annotated_list(function: cst.FunctionDef, name: str) -> bool:
                 hint = hint.value
             if isinstance(hint, cst.Attribute) and is_name(hint.value, "typing"):
                 hint = hint.attr
-            return is_name(hint, "list", "List")
+            return is_name(hint, *types)
     return False

@@ -1,4 +1,4 @@
-"""PFL401-PFL405: loops that build a container by hand where a comprehension or builtin is faster.
+"""PFL401-PFL408: loops that build a container by hand where a comprehension or builtin is faster.
 
 A comprehension is not a loop with nicer syntax: it differs in ways the rules below must
 respect before they offer a rewrite.
@@ -20,9 +20,12 @@ class with its own `__len__`/`__iter__` (`list()` asks `len(self)` first).
 """
 
 from perflint.rules.comprehensions import (  # noqa: F401  (registers the rules)
+    generator_in_constructor,
+    identity_comprehension,
     list_comprehension_in_any_all,
     manual_dict_comprehension,
     manual_list_comprehension,
     manual_list_copy,
     manual_set_update,
+    map_lambda,
 )
