@@ -64,6 +64,7 @@ RULES: Tuple[RuleInfo, ...] = (
     RuleInfo('PFL312', 'quadratic-list-sum', True, None, None, 'algorithmic'),
     RuleInfo('PFL313', 'list-concat-in-loop', True, None, None, 'algorithmic'),
     RuleInfo('PFL314', 'slice-shift-in-loop', True, None, None, 'algorithmic'),
+    RuleInfo('PFL315', 'list-index-in-loop', True, None, None, 'algorithmic'),
     RuleInfo('PFL401', 'manual-list-comprehension', True, None, None, 'constant'),
     RuleInfo('PFL402', 'manual-list-copy', True, None, None, 'constant'),
     RuleInfo('PFL403', 'manual-dict-comprehension', True, None, None, 'constant'),

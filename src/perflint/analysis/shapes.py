@@ -26,6 +26,24 @@ def target_names(target: cst.BaseExpression) -> List[cst.Name]:
     return []
 
 
+def plain_target_names(target: cst.BaseExpression) -> Optional[List[str]]:
+    """The names a loop target binds (`a, (b, *c)` -> a, b, c), or None if it also
+    assigns an attribute or an item (which is a side effect, not a name)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        found: List[str] = []
+        for element in target.elements:
+            names = plain_target_names(element.value)
+            if names is None:
+                return None
+            found += names
+        return found
+    if isinstance(target, cst.StarredElement):
+        return plain_target_names(target.value)
+    return None
+
+
 def dotted(expr: cst.BaseExpression) -> Optional[List[str]]:
     """`os.path.join` -> ["os", "path", "join"]; None if it is not a dotted name."""
     parts: List[str] = []

@@ -10,6 +10,7 @@ import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_iterations
+from perflint.analysis.shapes import plain_target_names
 from perflint.analysis.walk import ValueVisitor, visit
 from perflint.model import Edit
 from perflint.rules import rewrite
@@ -115,30 +116,13 @@ class _LoopScan(ValueVisitor):
         self.names.append(node.value)
 
 
-def _target_names(target: cst.BaseExpression) -> list[str] | None:
-    """Names a loop target binds, or None for attribute/subscript targets."""
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        found: list[str] = []
-        for element in target.elements:
-            names = _target_names(element.value)
-            if names is None:
-                return None
-            found += names
-        return found
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return None
-
-
 def _rebinds(loop: cst.CSTNode, name: str) -> bool:
     """Whether `loop` (a `for` or a comprehension) binds `name` as its own target."""
     if isinstance(loop, cst.For):
-        return name in (_target_names(loop.target) or ())
+        return name in (plain_target_names(loop.target) or ())
     comp_for = getattr(loop, "for_in", None)
     while isinstance(comp_for, cst.CompFor):
-        if name in (_target_names(comp_for.target) or ()):
+        if name in (plain_target_names(comp_for.target) or ()):
             return True
         comp_for = comp_for.inner_for_in
     return False
@@ -155,7 +139,7 @@ def _rewritable(ctx: FileContext, build: _Build) -> bool:
     visit(build.loop, scan)
     if scan.blocked or scan.names.count(build.receiver) != 1:
         return False
-    names = _target_names(build.loop.target)
+    names = plain_target_names(build.loop.target)
     function = ctx.function()
     if not names or build.receiver in names or not isinstance(function, cst.FunctionDef):
         return False
@@ -323,7 +307,11 @@ def _in_function(ctx: FileContext) -> bool:
 
 
 def _report_copy(
-    rule: Rule, build: _Build, init: cst.SimpleStatementLine | None, names: tuple[str, str, str]
+    rule: Rule,
+    build: _Build,
+    init: cst.SimpleStatementLine | None,
+    names: tuple[str, str, str],
+    message: str | None = None,
 ) -> None:
     """Report a loop adding every item with its fix: `out = list(xs)` in place of a
     fresh initializer, else `out.extend(xs)`. `names`: the adding method, the builtin,
@@ -338,15 +326,20 @@ def _report_copy(
     # `list(self)` asks `len(self)` first: in the class's own `__len__` it would recurse.
     blocked = rule.ctx.is_self_of_container(build.loop.iter)
     edits = _replace_loop(build.loop, init, lambda n: _method_build(n, adder), copy)
-    _report_build(rule, build.loop, edits, blocked, fixed_iterations(rule.ctx, build.loop))
+    _report_build(rule, build.loop, edits, blocked, fixed_iterations(rule.ctx, build.loop), message)
 
 
 def _report_build(
-    rule: Rule, loop: cst.For, edits: Sequence[Edit], blocked: bool = False, fixed_size: bool = False
+    rule: Rule,
+    loop: cst.For,
+    edits: Sequence[Edit],
+    blocked: bool = False,
+    fixed_size: bool = False,
+    message: str | None = None,
 ) -> None:
     """Report a loop that builds a container, with the fix replacing it, unless `blocked`
     or a `try` (or `with suppress`) around it in the function catches what the loop may
     raise: then the code visibly goes on after an error with the items the loop had added
     so far, and the rewrite would leave none (or no variable at all)."""
     caught = blocked or rule.ctx.is_caught(loop)
-    rule.report(loop, fix=None if caught else rule.make_fix(*edits), fixed_size=fixed_size)
+    rule.report(loop, message, fix=None if caught else rule.make_fix(*edits), fixed_size=fixed_size)

@@ -40,8 +40,8 @@ def _shapes(region: Region) -> int:
 
 def _shape(loop: ast.For, before: ast.stmt | None) -> int:
     """What `_method_build`/`_item_build` may make of `loop` (`before` is the statement
-    before it): an append of anything after an empty list, an append or add of the loop
-    variable, or an item assignment after an empty dict."""
+    before it): an append of anything after an empty list, an append, add or discard of
+    the loop variable, or an item assignment after an empty dict."""
     if loop.orelse or len(loop.body) != 1:
         return 0
     inner = loop.body[0]
@@ -65,7 +65,7 @@ def _shape(loop: ast.For, before: ast.stmt | None) -> int:
         )
         if method == "append":
             return _LIST_COPY if identity else _LIST_COMP if _empty(before, call.func.value.id, "list") else 0
-        return _SET_UPDATE if method == "add" and identity else 0
+        return _SET_UPDATE if method in ("add", "discard") and identity else 0
     if isinstance(inner, ast.Assign) and len(inner.targets) == 1:
         target = inner.targets[0]
         if (

@@ -15,8 +15,8 @@ from perflint.rules.comprehensions._shared import _is_builtin, _LoopScan
 
 @register
 class ListComprehensionInAnyAll(Rule):
-    """`any([...])` / `all([...])` builds the whole list before looking at it; with a
-    generator, `any`/`all` stop at the first decisive item (at 10,000 items with a hit
+    """`any([...])` / `all([...])` builds the whole list before looking at it (and
+    `any({...})` a whole set, hashing every item); with a generator, `any`/`all` stop at the first decisive item (at 10,000 items with a hit
     at the front, 350x faster).
 
     The gain is data-dependent: when no item decides early the generator is slower than
@@ -25,6 +25,9 @@ class ListComprehensionInAnyAll(Rule):
     decisive one are no longer evaluated, so their side effects no longer happen; the fix
     is not offered where an item calls anything but a builtin that only reads (a call may
     be there for its side effect, as in `all([child.prune() for child in children])`).
+    From a set comprehension, an unhashable item no longer raises TypeError. Never
+    offered for an async comprehension: its generator would be an async generator,
+    which `any`/`all` reject.
     """
 
     code = "PFL405"
@@ -41,6 +44,11 @@ class ListComprehensionInAnyAll(Rule):
             bounded=Bound.RUNS_ONCE,
         ),
         Example("ok = all([x for x in xs],)\n", "ok = all((x for x in xs),)\n", Bound.RUNS_ONCE),
+        Example(  # a set comprehension builds and hashes them all too
+            "def f(names):\n    return all({n.isidentifier() for n in names})\n",
+            None,  # `isidentifier` may be a method of anything: it may have effects
+        ),
+        Example("def f(xs):\n    return any({ x > 0 for x in xs })\n", "def f(xs):\n    return any( x > 0 for x in xs )\n"),
         # A call may be there for its side effect on every item: reported without a fix.
         Example("def f(children):\n    return all([c.prune() for c in children])\n", None),
         Example(  # three items: the generator's setup costs more than it can save
@@ -54,6 +62,8 @@ class ListComprehensionInAnyAll(Rule):
         "def f(xs):\n    return any([xs])\n",
         "async def f(xs):\n    return any([await x for x in xs])\n",
         "async def f(xs):\n    return any([x async for x in xs])\n",  # any() rejects an async generator
+        "async def f(xs):\n    return all({x async for x in xs})\n",
+        "def f(d):\n    return any({k: v for k, v in d})\n",  # a dict comprehension: not this rule
         "def f(xs):\n    any = sum\n    return any([x for x in xs])\n",
         "def f(xs):\n    return all([(y := x) for x in xs]), y\n",
     )
@@ -66,7 +76,7 @@ class ListComprehensionInAnyAll(Rule):
         note="the hit is at the front; in the second case nothing stops the scan early",
     )
 
-    hints = (r"\b(?:any|all)\s*\(\s*\[",)
+    hints = (r"\b(?:any|all)\s*\(\s*[\[{]",)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -74,7 +84,7 @@ class ListComprehensionInAnyAll(Rule):
             return
         arg = node.args[0]
         comp = arg.value
-        if not isinstance(comp, cst.ListComp) or arg.keyword is not None or arg.star or comp.lpar:
+        if not isinstance(comp, (cst.ListComp, cst.SetComp)) or arg.keyword is not None or arg.star or comp.lpar:
             return
         if has_async_for(comp):
             return  # a generator of an async comprehension is an async generator: any() rejects it
@@ -94,7 +104,7 @@ _READING_BUILTINS = frozenset({
 })
 
 
-def _calls_unknown(ctx: FileContext, comp: cst.ListComp) -> bool:
+def _calls_unknown(ctx: FileContext, comp: cst.ListComp | cst.SetComp) -> bool:
     """Whether the element or a condition calls something other than a reading builtin."""
     stack: list[cst.CSTNode] = [comp.elt, *(test.test for clause in clauses(comp) for test in clause.ifs)]
     while stack:
@@ -108,13 +118,16 @@ def _calls_unknown(ctx: FileContext, comp: cst.ListComp) -> bool:
 
 
 def _to_generator(updated: cst.CSTNode) -> cst.CSTNode:
-    """`any([elt for ...])` -> `any(elt for ...)`, moving the brackets' whitespace (and
+    """`any([elt for ...])` (or `{...}`) -> `any(elt for ...)`, moving the brackets' whitespace (and
     comments) to the call's parentheses, or keeping parentheses where a comma needs them."""
     assert isinstance(updated, cst.Call)
     arg = updated.args[0]
     comp = arg.value
-    assert isinstance(comp, cst.ListComp)
-    inner, outer = comp.lbracket.whitespace_after, comp.rbracket.whitespace_before
+    if isinstance(comp, cst.SetComp):
+        inner, outer = comp.lbrace.whitespace_after, comp.rbrace.whitespace_before
+    else:
+        assert isinstance(comp, cst.ListComp)
+        inner, outer = comp.lbracket.whitespace_after, comp.rbracket.whitespace_before
     bare = (
         isinstance(arg.comma, cst.MaybeSentinel)
         and _blank(updated.whitespace_before_args)

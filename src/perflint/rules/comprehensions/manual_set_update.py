@@ -29,8 +29,10 @@ class ManualSetUpdate(Rule):
 
     Fires on `for x in xs: s.add(x)` where `s` is a local set not read elsewhere in the
     loop and `x` is not read after it. With `s = set()` directly before the loop the fix
-    is `s = set(xs)`. Unsafe: if iterating `xs` raises halfway, the loop has kept the
-    earlier items.
+    is `s = set(xs)`. Removing them one by one, `for x in xs: s.discard(x)`, is
+    `s.difference_update(xs)` (1.67x, as the issue measured). Unsafe: if iterating `xs`
+    raises halfway, the loop has kept the earlier items; and `discard` looks an item that
+    is a set up as a frozenset, where `difference_update` raises TypeError for it.
     """
 
     code = "PFL404"
@@ -49,6 +51,10 @@ class ManualSetUpdate(Rule):
             "def f(xs, ys):\n    seen = {0}\n    seen.update(ys)\n    return seen\n",
         ),
         Example(
+            "def f(xs, stale):\n    live = set(xs)\n    for x in stale:\n        live.discard(x)\n    return live\n",
+            "def f(xs, stale):\n    live = set(xs)\n    live.difference_update(stale)\n    return live\n",
+        ),
+        Example(
             "def f(xs):\n    try:\n        seen = set()\n        for x in xs:\n            seen.add(x)\n"
             "    except TypeError:\n        seen = None\n    return seen\n",
             None,
@@ -59,6 +65,9 @@ class ManualSetUpdate(Rule):
         "def f(xs):\n    s = set()\n    for x in xs:\n        s.add(x.name)\n    return s\n",
         "def f(xs):\n    s = set()\n    for x in xs:\n        if x not in s:\n            s.add(x)\n    return s\n",
         "def f(xs):\n    s = set()\n    for x in xs:\n        s.add(x)\n    return s, x\n",
+        "def f(s, xs):\n    for x in xs:\n        s.discard(x)\n",  # `s` not known to be a set
+        "def f(xs):\n    s = set(xs)\n    for x in s:\n        s.discard(x)\n",  # raises RuntimeError
+        "def f(xs, ys):\n    s = set(xs)\n    for y in ys:\n        s.discard(y.key)\n    return s\n",
     )
 
     bench = Bench(
@@ -67,13 +76,17 @@ class ManualSetUpdate(Rule):
         after="def run():\n    return set(xs)",
     )
 
-    hints = (r"\bfor\b", r"\badd\b")
+    hints = (r"\bfor\b", r"\b(?:add|discard)\b")
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
         return super().may_fire(region) and _may_shape(region, _SET_UPDATE)
 
+    message_discard = "use `set.difference_update(...)` instead of discarding items one by one"
+
     def visit_For(self, node: cst.For) -> None:
+        if self._discards(node):
+            return
         build = _method_build(node, "add")
         if build is None or not _is_identity(build) or not _in_function(self.ctx):
             return
@@ -83,3 +96,12 @@ class ManualSetUpdate(Rule):
             return
         if _rewritable(self.ctx, build):
             _report_copy(self, build, init if fresh else None, ("add", "set", "update"))
+
+    def _discards(self, node: cst.For) -> bool:
+        """`for x in xs: s.discard(x)` on a local set: report `s.difference_update(xs)`."""
+        build = _method_build(node, "discard")
+        if build is None or not _is_identity(build) or not _in_function(self.ctx):
+            return False
+        if _known(self.ctx, build.receiver, (cst.Set, cst.SetComp), "set") and _rewritable(self.ctx, build):
+            _report_copy(self, build, None, ("discard", "set", "difference_update"), self.message_discard)
+        return True

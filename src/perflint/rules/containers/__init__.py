@@ -1,4 +1,4 @@
-"""PFL301-PFL307: membership, queues and counting in the container that makes them cheap.
+"""PFL301-PFL307 and PFL315: membership, index lookups, queues and counting in the container that makes them cheap.
 
 The rules here only trust what they can see: a name counts as a list when every binding
 of it in its function is a list display, a list comprehension or `list(...)`, and a fix
@@ -7,6 +7,7 @@ function is one the new type supports with the same result.
 """
 
 from perflint.rules.containers import (  # noqa: F401  (registers the rules)
+    list_index_in_loop,
     list_insert_front,
     list_membership_in_loop,
     list_pop_front,

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from perflint.analysis.hashable import items_hashable
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.analysis.shapes import is_name as _is_name
 from perflint.analysis.shapes import target_names
 from perflint.analysis.walk import Visitor, visit
 from perflint.rules.base import Rule
-from perflint.rules.containers._shared import READING_BUILTINS, _block_body
+from perflint.rules.containers._membership_helpers import _added
+from perflint.rules.containers._shared import LIST_READ_METHODS, READING_BUILTINS, _block_body, _method
 
+# What `_ContainerRule._local_list_in_loop` finds out about a local list.
+LocalList = Tuple[cst.FunctionDef, ScopeFacts, List[Binding], List[Tuple[Use, str]]]
 LIST_MAKERS = (cst.List, cst.ListComp, cst.Call, cst.Subscript)  # a slice may copy a list
+# Uses of a list that read it without changing it (with the methods of LIST_READ_METHODS).
+READ_KINDS = frozenset({"member", "len", "truth", "iter", "item-load", "compare", "read-call", "return"})
 
 
 class _NestedNames(Visitor):
@@ -106,6 +112,53 @@ class _ContainerRule(Rule):
             elif binding.kind not in ("assign", "annassign") or not self._is_list_value(binding.value):
                 return None
         return found
+
+    def _local_list_in_loop(self, name: str) -> Optional[LocalList]:
+        """For a use of `name` in a loop of a function, where `name` is a local list of
+        that function (every binding makes a list, no nested scope shares the name): the
+        function, its facts, the list's bindings, and each use with its kind."""
+        function = self._function() if self.ctx.loops() else None
+        if function is None or not self._maybe_list(function, name):
+            return None
+        facts = self.ctx.facts(function)
+        bindings = self._list_bindings(facts, name)
+        if bindings is None or not self._seen_only_here(function, name):
+            return None
+        return function, facts, bindings, [(use, self._kind(use)) for use in facts.uses.get(name, ())]
+
+    def _unchanging_loop(
+        self, facts: ScopeFacts, name: str, loops: Sequence[cst.CSTNode], uses: Sequence[Tuple[Use, str]]
+    ) -> Optional[cst.CSTNode]:
+        """The outermost of `loops` (innermost first) around a use during which the list
+        `name` cannot change: the loop neither rebinds it nor uses it but to read it."""
+        found = None
+        for loop in loops:  # innermost first
+            inside = [kind for use, kind in uses if any(lp is loop for lp in use.loops)]
+            if facts.bindings_in(name, loop) or any(
+                kind not in READ_KINDS and _method(kind) not in LIST_READ_METHODS for kind in inside
+            ):
+                break
+            found = loop
+        return found
+
+    def _set_keeps_behaviour(
+        self, function: cst.FunctionDef, bindings: Sequence[Binding], uses: Sequence[Tuple[Use, str]]
+    ) -> bool:
+        """Whether the list's elements can go into a set (or be a dict's keys) without a
+        new TypeError: every
+        element the function puts in is known hashable (analysis/hashable.py), and no
+        membership test sits in a `try` that catches TypeError (testing an unhashable
+        value against a set raises it, against a list it does not)."""
+        for binding in bindings:
+            if binding.value is not None and not items_hashable(self.ctx, binding.value):
+                return False  # `seq = [...]`, `list(...)`, `seq += [...]`
+        for use, kind in uses:
+            if kind == "member":
+                if self.ctx.is_caught(use.node, ("TypeError",), function):
+                    return False
+            elif kind in ("item-store", "other") or _added(self.ctx, use, kind) is False:
+                return False
+        return True
 
     def _is_fresh_dict(self, value: Optional[cst.BaseExpression]) -> bool:
         if isinstance(value, cst.Dict):

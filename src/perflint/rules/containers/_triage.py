@@ -109,6 +109,7 @@ class _ListUses:
         self.escapes = False  # a use of kind `other` (not case (a))
         self.changed: Set[int] = set()  # loops (ids) that change or rebind it
         self.bound: Set[int] = set()  # loops (ids) that rebind it
+        self.grown: Set[int] = set()  # loops (ids) that append to it (case (c))
 
 
 def _ast_functions(node: ast.stmt) -> List[ast.stmt]:
@@ -251,6 +252,8 @@ class _ListUseScan:
                 uses.changed.update(id(loop) for loop in loops)
         elif isinstance(parent, ast.Attribute) and isinstance(grand, ast.Call) and grand.func is parent:
             uses.not_set_like |= parent.attr != "append"  # method:NAME
+            if parent.attr == "append":
+                uses.grown.update(id(loop) for loop in loops)
             if parent.attr not in LIST_READ_METHODS:
                 uses.changed.update(id(loop) for loop in loops)
         elif isinstance(parent, (ast.keyword, ast.Starred)) and isinstance(grand, ast.Call):
@@ -285,6 +288,8 @@ def _tests_may_fire(uses: _ListUses) -> bool:
             continue  # not repeated, or one list per test
         if not uses.not_set_like or not uses.escapes and id(loops[0]) not in uses.changed:
             return True
+        if any(id(loop) in uses.grown for loop in loops):
+            return True  # it grows in a loop that tests it (case (c))
     return False
 
 

@@ -7,22 +7,22 @@ from typing import List, Optional, Sequence, Tuple
 import libcst as cst
 
 from perflint.analysis.growth import fixed_size
-from perflint.analysis.hashable import items_hashable
 from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.analysis.scope import Binding, ScopeFacts, Use
 from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import register
-from perflint.rules.containers._container_rule import _ContainerRule
+from perflint.rules.containers._container_rule import READ_KINDS, _ContainerRule
 from perflint.rules.containers._membership_helpers import (
-    _added,
     _consumed_at_once,
     _guarded_appends,
     _runs_no_code,
     _statement_in_block,
     _to_set,
+    growing_loop,
+    only_dedupes,
 )
-from perflint.rules.containers._shared import LIST_READ_METHODS, READING_BUILTINS, _method, _names_in
+from perflint.rules.containers._shared import READING_BUILTINS, _names_in
 from perflint.rules.containers._triage import (
     _DEF,
     _ast_functions,
@@ -32,8 +32,6 @@ from perflint.rules.containers._triage import (
     _tests_may_fire,
 )
 from perflint.rules.hints import LOOP, Region
-
-READ_KINDS = frozenset({"member", "len", "truth", "iter", "item-load", "compare", "read-call", "return"})
 
 
 @register
@@ -60,7 +58,14 @@ class ListMembershipInLoop(_ContainerRule):
     and then a set finds nothing the list found. `len` would no longer count duplicates, so case (b) is fixed with
     `len` only when every `append` is guarded by `if v not in seq`. Lists whose order or
     duplicates are observed elsewhere (indexing, iteration, slicing, passing them on) are
-    not case (b). The fix is unsafe in one edge case left: a tested `x` that is unhashable
+    not case (b), but they are case (c) when they grow in the loop that tests them, as
+    an order-preserving dedupe does (`if x not in seen: seen.append(x)`, then `seen`
+    returned): n tests on a list growing to n items are O(n^2). Keep a set beside the
+    list for the tests (add to both), or, when deduplicating is all the loop does,
+    `list(dict.fromkeys(xs))` (a dict keeps insertion order). Case (c) has no fix: the
+    set is a second variable to keep in step. It is not reported where the loop also
+    iterates, compares or passes on the list (a set would not make that turn O(1)), nor
+    where the loop rebuilds it. The fix is unsafe in one edge case left: a tested `x` that is unhashable
     (a list) makes the set test raise TypeError where the list test returned False.
     """
 
@@ -122,6 +127,22 @@ class ListMembershipInLoop(_ContainerRule):
             "            seen.append(x)\n",
             None,
         ),
+        # Case (c): it grows in the loop that tests it, and its order is read afterwards.
+        Example(
+            "def unique(items):\n    seen = []\n    for x in items:\n        if x not in seen:\n"
+            "            seen.append(x)\n    return seen\n",
+            None,
+        ),
+        Example(
+            "def f(items):\n    out = []\n    for x in items:\n        if str(x) not in out:\n"
+            "            out.append(str(x))\n            print(x)\n    for y in out:\n        print(y)\n",
+            None,
+        ),
+        Example(  # `len` counts duplicates, so case (b) cannot make it a set: (c) still holds
+            "def f(items):\n    seen = []\n    for x in items:\n        if x in seen:\n            print(x)\n"
+            "        seen.append(x)\n    return len(seen)\n",
+            None,
+        ),
         Example(  # a rewiring step: `nbrs` escapes to `rng.choice`, but nothing can run in the comprehension
             "def rewire(G, rng, preference, m):\n    for _ in range(m):\n        node = rng.choice(preference)\n"
             "        nbrs = list(G[node])\n        old = rng.choice(nbrs)\n        nbrs.append(node)\n"
@@ -141,17 +162,15 @@ class ListMembershipInLoop(_ContainerRule):
         "def f(items):\n    d = {}\n    for x in items:\n        if x in d:\n            pass\n",
         "def f(items):\n    s = set()\n    for x in items:\n        if x in s:\n            pass\n",
         "def f(items):\n    s = 'abc'\n    for x in items:\n        if x in s:\n            pass\n",
-        # order observed and mutated in the loop: neither (a) nor (b)
-        ("def f(items):\n    seen = []\n    for x in items:\n        if x not in seen:\n"
-        "            seen.append(x)\n    return seen\n"),
+        # grows in the loop, but iterated there too: a set beside it would not make the loop linear
         ("def f(items):\n    out = []\n    for x in items:\n        if x not in out:\n"
-        "            out.append(x)\n    for y in out:\n        print(y)\n"),
+        "            out.append(x)\n        print(sorted(out))\n    return out\n"),
+        # rebuilt on every turn of the loop that tests it
+        ("def f(groups):\n    for g in groups:\n        seen = []\n        if g not in seen:\n"
+        "            seen.append(g)\n        print(seen)\n"),
         # passed on: a callee may keep and change it
         ("def f(items):\n    seen = []\n    register(seen)\n    for x in items:\n        if x in seen:\n"
         "            print(x)\n"),
-        # len counts duplicates that a set would merge
-        ("def f(items):\n    seen = []\n    for x in items:\n        if x in seen:\n            print(x)\n"
-        "        seen.append(x)\n    return len(seen)\n"),
         # not in a loop, or not in a function
         "def f(x):\n    allowed = ['a', 'b']\n    return x in allowed\n",
         "allowed = ['a', 'b']\nfor x in items:\n    print(x in allowed)\n",
@@ -201,23 +220,30 @@ class ListMembershipInLoop(_ContainerRule):
     message_unverified = (
         "membership test on a list in a loop is O(n): if its items hash as they compare, test against a set"
     )
+    # Case (c): the list grows in the loop that tests it (order-preserving dedupe).
+    message_grows = "list `{name}` grows in the loop that tests membership in it: keep a set beside it for the tests"
+    message_grows_unverified = (
+        "list `{name}` grows in the loop that tests membership in it: if its items hash as they compare,"
+        " keep a set beside it for the tests"
+    )
+    message_dedupe = (
+        "list `{name}` grows in the loop that tests membership in it: `list(dict.fromkeys(...))` dedupes in one pass"
+    )
+    message_dedupe_unverified = (
+        "list `{name}` grows in the loop that tests membership in it: if its items hash as they compare,"
+        " `list(dict.fromkeys(...))` dedupes in one pass"
+    )
     message_as_set_unverified = "list `{name}` is only used as a set: if its items hash as they compare, make it a set"
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not isinstance(node.operator, (cst.In, cst.NotIn)) or not isinstance(node.comparator, cst.Name):
             return
-        loops = self.ctx.loops()
-        function = self._function() if loops else None
-        if function is None:
-            return
         name = node.comparator.value
-        if not self._maybe_list(function, name):
+        found = self._local_list_in_loop(name)
+        if found is None:
             return
-        facts = self.ctx.facts(function)
-        bindings = self._list_bindings(facts, name)
-        if bindings is None or not self._seen_only_here(function, name):
-            return
-        uses = [(use, self._kind(use)) for use in facts.uses.get(name, ())]
+        function, facts, bindings, uses = found
+        loops = self.ctx.loops()
         comparison = self.ctx.parent() or node
         repeated = not facts.bindings_in(name, loops[0])  # else one test per list built
         fixed = fixed_size(self.ctx, function, name, loops)
@@ -228,6 +254,15 @@ class ListMembershipInLoop(_ContainerRule):
                 message = (self.message_as_set if hashes else self.message_as_set_unverified).format(name=name)
                 self.report(comparison, message, fix if hashes else None, fixed_size=fixed)
                 return
+        growing = growing_loop(facts, name, loops, uses) if repeated else None
+        if growing is not None:
+            dedupes = only_dedupes(growing, name)
+            if hashes:
+                message = self.message_dedupe if dedupes else self.message_grows
+            else:
+                message = self.message_dedupe_unverified if dedupes else self.message_grows_unverified
+            self.report(comparison, message.format(name=name), fixed_size=fixed)
+            return
         escapes = any(kind == "other" for _, kind in uses)
         if escapes and not self._runs_only_itself(loops[0]):
             return  # it escapes: something we cannot see may change it during the loop
@@ -236,24 +271,6 @@ class ListMembershipInLoop(_ContainerRule):
             fix = self._set_before_loop_fix(function, facts, name, loop, uses) if hashes else None
             message = self.message if hashes else self.message_unverified
             self.report(comparison, message, fix=fix, fixed_size=fixed)
-
-    def _set_keeps_behaviour(
-        self, function: cst.FunctionDef, bindings: Sequence[Binding], uses: Sequence[Tuple[Use, str]]
-    ) -> bool:
-        """Whether the list's elements can go into a set without a new TypeError: every
-        element the function puts in is known hashable (analysis/hashable.py), and no
-        membership test sits in a `try` that catches TypeError (testing an unhashable
-        value against a set raises it, against a list it does not)."""
-        for binding in bindings:
-            if binding.value is not None and not items_hashable(self.ctx, binding.value):
-                return False  # `seq = [...]`, `list(...)`, `seq += [...]`
-        for use, kind in uses:
-            if kind == "member":
-                if self.ctx.is_caught(use.node, ("TypeError",), function):
-                    return False
-            elif kind in ("item-store", "other") or _added(self.ctx, use, kind) is False:
-                return False
-        return True
 
     def _runs_only_itself(self, loop: cst.CSTNode) -> bool:
         """Whether `loop` is a comprehension that runs no code but its own between two
@@ -285,20 +302,6 @@ class ListMembershipInLoop(_ContainerRule):
             and all(arg.keyword is None for arg in call.args)
             and self._is_builtin(func.value)
         )
-
-    def _unchanging_loop(
-        self, facts: ScopeFacts, name: str, loops: Sequence[cst.CSTNode], uses: Sequence[Tuple[Use, str]]
-    ) -> Optional[cst.CSTNode]:
-        """The outermost loop around the test during which the list cannot change."""
-        found = None
-        for loop in loops:  # innermost first
-            inside = [kind for use, kind in uses if any(lp is loop for lp in use.loops)]
-            if facts.bindings_in(name, loop) or any(
-                kind not in READ_KINDS and _method(kind) not in LIST_READ_METHODS for kind in inside
-            ):
-                break
-            found = loop
-        return found
 
     def _set_before_loop_fix(
         self,

@@ -21,7 +21,18 @@ _BLOCKING = frozenset(
     {
         "time.sleep", "urllib.request.urlopen", "os.system", "io.open",
         "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+        "subprocess.getoutput", "subprocess.getstatusoutput",
+        "os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid",
+        "urllib3.request",
     }
 )
 _REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
-_LAST_NAMES = frozenset(n.rpartition(".")[2] for n in _BLOCKING) | _REQUESTS
+# Sync HTTP clients whose module-level functions block: `requests.get`, `httpx.get`, ...
+_HTTP_MODULES = {"requests": _REQUESTS, "requests.api": _REQUESTS, "httpx": _REQUESTS | {"stream"}}
+# `os.spawn*(os.P_WAIT, ...)` waits for the child to exit (with `P_NOWAIT` it does not).
+_SPAWN = frozenset(f"os.spawn{suffix}" for suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe"))
+# Methods of `pathlib.Path` that read or write the whole file (or open it) synchronously.
+_PATH_IO = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes"})
+_LAST_NAMES = (
+    frozenset(n.rpartition(".")[2] for n in _BLOCKING | _SPAWN) | _REQUESTS | {"stream"} | _PATH_IO
+)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
-from perflint.analysis.context import last_name
+from perflint.analysis.context import FileContext, last_name
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.hints import Region, aliased
-from perflint.rules.io_async._shared import _BLOCKING, _LAST_NAMES, _REQUESTS, _async_function
+from perflint.rules.io_async._shared import (
+    _BLOCKING,
+    _HTTP_MODULES,
+    _LAST_NAMES,
+    _PATH_IO,
+    _SPAWN,
+    _async_function,
+)
 from perflint.rules.io_async._triage import _ASYNC_DEF, _BLOCKING_CALL, _BLOCKING_MODULES, _OPEN
 
 
@@ -20,6 +29,16 @@ class BlockingCallInAsync(Rule):
     counterpart (`await asyncio.sleep`, an async HTTP client,
     `asyncio.create_subprocess_exec`) or move the call to a thread with
     `await asyncio.to_thread(...)`.
+
+    Known to block: `time.sleep`, `os.system`, `os.wait`/`waitpid`/`wait3`/`wait4`/
+    `waitid`, `os.spawn*(os.P_WAIT, ...)` (not `P_NOWAIT`), the `subprocess` calls that
+    wait (`run`, `call`, `check_call`, `check_output`, `getoutput`, `getstatusoutput`),
+    `urllib.request.urlopen`, the module-level functions of the sync HTTP clients
+    (`requests.get`, `httpx.get`/`stream`/..., `urllib3.request`), the builtin `open`,
+    and `open`/`read_text`/`read_bytes`/`write_text`/`write_bytes` of a `pathlib.Path`
+    the code shows (built by `Path(...)` or joined with `/` from one, or a parameter
+    annotated `Path`; `anyio.Path` and `trio.Path` are async). Methods of client
+    objects (`httpx.Client().get`) are not followed: the type of a receiver is unknown.
     """
 
     code = "PFL703"
@@ -38,6 +57,15 @@ class BlockingCallInAsync(Rule):
             "    sleep(0.1)\n    return urlopen(url).read()\n"
         ),
         Example("async def f(path):\n    with open(path) as fh:\n        return fh.read()\n"),
+        Example(
+            "import os, subprocess\n\nasync def f(pid):\n    os.waitpid(pid, 0)\n"
+            "    os.spawnv(os.P_WAIT, '/bin/true', ['true'])\n    return subprocess.getoutput('ls')\n"
+        ),
+        Example("import httpx, urllib3\n\nasync def f(url):\n    urllib3.request('GET', url)\n    return httpx.get(url)\n"),
+        Example(
+            "from pathlib import Path\n\nasync def f(root: Path, name):\n    text = (root / name).read_text()\n"
+            "    out = Path(name)\n    out.write_bytes(text.encode())\n"
+        ),
     )
     good = (
         "import asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n",
@@ -52,6 +80,11 @@ class BlockingCallInAsync(Rule):
         "async def f(session, url):\n    return await session.get(url)\n",
         "import asyncio\n\nasync def f(sleep):\n    sleep(1)\n    await asyncio.sleep(0)\n",
         "async def f(path):\n    def open(p):\n        return p\n    return open(path)\n",
+        # It does not wait, or the receiver is not known to be a pathlib.Path.
+        "import os\n\nasync def f():\n    return os.spawnv(os.P_NOWAIT, '/bin/true', ['true'])\n",
+        "import anyio\n\nasync def f(name):\n    return await anyio.Path(name).read_text()\n",
+        "async def f(path):\n    return path.read_text()\n",
+        "import httpx\n\nasync def f(url):\n    async with httpx.AsyncClient() as c:\n        return await c.get(url)\n",
     )
 
     bench = Bench(
@@ -71,7 +104,8 @@ class BlockingCallInAsync(Rule):
     @classmethod
     def may_fire(cls, region: Region) -> bool:
         """An `async def` must call a blocking name: the builtin `open`, or a name the
-        file binds to a module of `_BLOCKING` or `requests` (or to something in one), or
+        file binds to a module of `_BLOCKING`, `pathlib` or an HTTP client (or to
+        something in one: `Path`), or
         one the file may bind to an attribute of such a name (`sleep = time.sleep`)."""
         if not (super().may_fire(region) and region.has(_ASYNC_DEF) and region.has(_BLOCKING_CALL)):
             return False
@@ -92,6 +126,54 @@ class BlockingCallInAsync(Rule):
         else:
             name = self.ctx.callee_name(func) or ""
             module, _, attr = name.rpartition(".")
-            blocking = name in _BLOCKING or (module in ("requests", "requests.api") and attr in _REQUESTS)
+            blocking = (
+                name in _BLOCKING
+                or attr in _HTTP_MODULES.get(module, ())
+                or name in _SPAWN and self._waits(node)
+                or not name and isinstance(func, cst.Attribute) and last in _PATH_IO and _is_path(self.ctx, func.value)
+            )
         if blocking:
             self.report(node)
+
+    def _waits(self, call: cst.Call) -> bool:
+        """`os.spawn*(os.P_WAIT, ...)`: the mode says it waits for the child."""
+        first = call.args[0] if call.args else None
+        return first is not None and first.keyword is None and self.ctx.qualified_name(first.value) == "os.P_WAIT"
+
+
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+
+
+def _is_path(ctx: FileContext, expr: cst.BaseExpression, depth: int = 0) -> bool:
+    """Whether `expr` is a `pathlib.Path` the code shows: a call of the class, a path
+    joined with `/`, or a local name every binding of which is one (or a parameter
+    annotated with the class). `anyio.Path` and `trio.Path` are async and not matched."""
+    if depth > 3:
+        return False
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+        return _is_path(ctx, expr.left, depth + 1)
+    if isinstance(expr, cst.Call):
+        return ctx.qualified_name(expr.func) in _PATH_TYPES
+    if not isinstance(expr, cst.Name):
+        return False
+    scope, found = ctx.bindings(expr.value)
+    if not isinstance(scope, cst.FunctionDef) or not found or ctx.facts(scope).is_shared(expr.value):
+        return False
+    for binding in found:
+        if binding.kind == "param":
+            if _annotation(ctx, scope, expr.value) not in _PATH_TYPES:
+                return False
+        elif binding.kind not in ("assign", "annassign") or binding.value is None:
+            return False
+        elif not _is_path(ctx, binding.value, depth + 1):
+            return False
+    return True
+
+
+def _annotation(ctx: FileContext, function: cst.FunctionDef, name: str) -> Optional[str]:
+    """The qualified name of the annotation of `function`'s parameter `name`."""
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name and param.annotation is not None:
+            return ctx.qualified_name(param.annotation.annotation)
+    return None

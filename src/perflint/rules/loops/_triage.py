@@ -19,7 +19,9 @@ _IN_LIST = rf"\bin{GAP}\b(?:list|tuple){GAP}\("
 
 # -- PFL105 --------------------------------------------------------------------------
 _ITEMS_CALL = rf"\.{GAP}\bitems{GAP}\)"
-_TWO_NAMES = rf"\bfor{GAP}\[?{GAP}\w+{GAP},{GAP}\w+{GAP},?{GAP}\]?{GAP}\bin\b"
+# `for k, v in`, `for k, (a, b) in`, `for [k, [*v]] in`: a target of names, brackets and
+# commas (with comments and line breaks inside brackets) holding a comma.
+_TWO_NAMES = rf"\bfor{GAP}[\[(]?{GAP}\w+{GAP},(?:[\w\s\\()\[\],*]|#[^\n]*)*?\bin\b"
 
 # -- PFL106 --------------------------------------------------------------------------
 _RANGE_LEN = rf"\bfor{GAP}\b(\w+){GAP}\bin{GAP}\brange{GAP}\blen{GAP}\b(\w+){GAP},?{GAP}\)"

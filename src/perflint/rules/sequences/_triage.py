@@ -260,8 +260,9 @@ def _may_be_compared(text: str, dot: int, openers: dict[int, int]) -> bool:
 
 # -- PFL311 ------------------------------------------------------------------------------
 
-_FIRST = rf"[)\]]{BLANK}\[{BLANK}{_ZERO}{BLANK}\]"  # `)[0]`, `][0]`
-_FIRST_OF_CALL = rf"\){BLANK}\[{BLANK}{_ZERO}{BLANK}\]"
+_TAKE_FIRST = rf"(?:\[{BLANK}{_ZERO}{BLANK}\]|\.{BLANK}pop{BLANK}\({BLANK}{_ZERO}{BLANK}\))"  # `[0]`, `.pop(0)`
+_FIRST = rf"[)\]]{BLANK}{_TAKE_FIRST}"  # `)[0]`, `][0]`, `).pop(0)`, `].pop(0)`
+_FIRST_OF_CALL = rf"\){BLANK}{_TAKE_FIRST}"
 _FIRST_PATTERN = re.compile(_FIRST)
 _CALLEE = re.compile(r"(\w+)$")
 

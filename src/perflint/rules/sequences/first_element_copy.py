@@ -77,7 +77,8 @@ class FirstElementCopy(Rule):
     """`list(x)[0]` copies every element of `x` into a new list to read the first one;
     `next(iter(x))` stops after one element: O(1) instead of O(n) (on a 10,000-key
     dict, more than 500x faster). A list comprehension indexed by `[0]` is the same waste:
-    `next(<generator>)` stops at the first element that passes the conditions.
+    `next(<generator>)` stops at the first element that passes the conditions. Taking it
+    with `.pop(0)` (`list(x).pop(0)`, `[...].pop(0)`) copies just the same.
 
     Unsafe: on empty input the fix raises StopIteration instead of IndexError, and `x` is
     consumed only up to its first element (an iterator keeps the rest; later elements and
@@ -107,6 +108,10 @@ class FirstElementCopy(Rule):
             "def match(hits, placeholders):\n    found = []\n    for hit in hits:\n"
             "        found.append(next(p for p in placeholders if p.id == hit.id))\n    return found\n",
         ),
+        Example(
+            "def f(rows, pending):\n    for row in rows:\n        if row.key == list(pending).pop(0):\n            return row\n",
+            "def f(rows, pending):\n    for row in rows:\n        if row.key == next(iter(pending)):\n            return row\n",
+        ),
         # Once per call, or on a different item each pass: linear, like the call's own work.
         Example("def f(d):\n    return list(d)[0]\n", "def f(d):\n    return next(iter(d))\n", Bound.FIXED_SIZE),
         Example(
@@ -114,6 +119,11 @@ class FirstElementCopy(Rule):
         ),
         Example("def f(s):\n    return [y for y in s][0]\n", "def f(s):\n    return next(iter(s))\n", Bound.FIXED_SIZE),
         Example("def f(s):\n    return tuple(s)[0]\n", "def f(s):\n    return next(iter(s))\n", Bound.FIXED_SIZE),
+        Example(
+            "def f(rows):\n    return [r for r in rows if r.ok].pop(0)\n",
+            "def f(rows):\n    return next(r for r in rows if r.ok)\n",
+            Bound.FIXED_SIZE,
+        ),
         # StopIteration inside a generator would become RuntimeError: no fix.
         Example("def f(groups):\n    for g in groups:\n        yield list(g)[0]\n", None, Bound.FIXED_SIZE),
         # The handler waits for IndexError: no fix.
@@ -139,6 +149,9 @@ class FirstElementCopy(Rule):
         "def f(s):\n    return next(iter(s))\n",
         "def f(s):\n    return list(s)[1]\n",
         "def f(s):\n    return list(s)[-1]\n",
+        "def f(s):\n    return list(s).pop()\n",  # the last one
+        "def f(s):\n    return tuple(s).pop(0)\n",  # a tuple has no pop: it raises AttributeError
+        "def f(xs):\n    return xs.pop(0)\n",  # not a copy (PFL303's business)
         "def f(a, b):\n    return [*a, *b][0]\n",
         "def f(s):\n    return list(s, 1)[0]\n",
         "def f(s, list):\n    return list(s)[0]\n",  # not the builtin
@@ -171,9 +184,25 @@ class FirstElementCopy(Rule):
         self._generators: dict[int, bool] = {}
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if not _is_index(node, 0):
-            return
-        value = node.value
+        if _is_index(node, 0):
+            self._check(node, node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """`list(x).pop(0)`, `[*x].pop(0)`, `[... for ...].pop(0)` (a tuple has no `pop`)."""
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "pop"
+            and len(node.args) == 1
+            and node.args[0].keyword is None
+            and not node.args[0].star
+            and _int_value(node.args[0].value) == 0
+            and not (isinstance(func.value, cst.Call) and is_name(func.value.func, "tuple"))
+        ):
+            self._check(node, func.value)
+
+    def _check(self, node: cst.Subscript | cst.Call, value: cst.BaseExpression) -> None:
+        """`node` takes the first item of `value`: report it if `value` is a copy."""
         source = _copied(value)
         if source is not None:
             if isinstance(value, cst.Call) and not _is_builtin(self.ctx, cast(cst.Name, value.func).value):
@@ -217,16 +246,23 @@ def _is_async(comp: cst.ListComp) -> bool:
     return has_async_for(comp) or contains(comp, cst.Await)
 
 
+def _taken_from(node: cst.CSTNode) -> cst.BaseExpression:
+    """The `list(x)` of `list(x)[0]` or of `list(x).pop(0)`."""
+    if isinstance(node, cst.Subscript):
+        return node.value
+    return cast(cst.Attribute, cast(cst.Call, node).func).value
+
+
 def _first_of_copy(updated: cst.CSTNode) -> cst.CSTNode:
-    """`list(x)[0]` -> `next(iter(x))`."""
-    sub = cast(cst.Subscript, updated)
-    source = cast(cst.BaseExpression, _copied(sub.value))
-    return _call("next", [cst.Arg(_call("iter", [cst.Arg(source)]))]).with_changes(lpar=sub.lpar, rpar=sub.rpar)
+    """`list(x)[0]` (or `list(x).pop(0)`) -> `next(iter(x))`."""
+    taking = cast("cst.Subscript | cst.Call", updated)
+    source = cast(cst.BaseExpression, _copied(_taken_from(taking)))
+    return _call("next", [cst.Arg(_call("iter", [cst.Arg(source)]))]).with_changes(lpar=taking.lpar, rpar=taking.rpar)
 
 
 def _first_of_comprehension(updated: cst.CSTNode) -> cst.CSTNode:
-    """`[f(y) for y in x if c][0]` -> `next(f(y) for y in x if c)`."""
-    sub = cast(cst.Subscript, updated)
-    comp = cast(cst.ListComp, sub.value)
+    """`[f(y) for y in x if c][0]` (or `.pop(0)`) -> `next(f(y) for y in x if c)`."""
+    taking = cast("cst.Subscript | cst.Call", updated)
+    comp = cast(cst.ListComp, _taken_from(taking))
     generator = cst.GeneratorExp(comp.elt, comp.for_in, lpar=[], rpar=[])
-    return _call("next", [cst.Arg(generator)]).with_changes(lpar=sub.lpar, rpar=sub.rpar)
+    return _call("next", [cst.Arg(generator)]).with_changes(lpar=taking.lpar, rpar=taking.rpar)
