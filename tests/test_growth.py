@@ -89,3 +89,19 @@ def test_a_loop_over_the_digits_of_a_number_is_fixed_size() -> None:
     counted = DIGITS.replace("n, r = divmod(n, 26)", "n, r = n - 1, n % 26")
     [found] = check_source(counted, "m.py", select_rules((3, 12), ["PFL304"]), (3, 12))
     assert found.bounded is None
+
+
+def test_a_container_whose_size_depends_on_itself_is_not_fixed() -> None:
+    """A store into `formats` in a loop over its own keys made the fixed-size question
+    come back to itself without end (numpy's `_get_formatdict`: the file could not be
+    analyzed); the question now ends, with the container not known to be fixed."""
+    source = '''def f(formatter):
+    kinds = [k for k in formatter.keys() if formatter[k] is not None]
+    formats = {"int": 1, "float": 2}
+    for key in formats.keys():
+        if key in kinds:
+            formats[key] = formatter[key]
+    return formats
+'''
+    [found] = check_source(source, "m.py", select_rules((3, 12), ["PFL301"]), (3, 12))
+    assert found.code == "PFL301" and found.bounded is None

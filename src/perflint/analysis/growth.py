@@ -19,7 +19,7 @@ call. A wrong "fixed" would hide a real finding, so each test errs towards "can 
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -48,6 +48,8 @@ _READERS = frozenset({
 })
 _DISPLAYS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+# The (scope, name) containers whose size `fixed_container` is deciding, innermost last.
+_DECIDING: Set[Tuple[int, str]] = set()
 
 
 def fixed_iterations(ctx: FileContext, loop: cst.CSTNode) -> bool:
@@ -141,7 +143,22 @@ def _fixed_name(ctx: FileContext, name: str) -> bool:
 def fixed_container(ctx: FileContext, scope: cst.CSTNode, name: str) -> bool:
     """Whether the container `name` of `scope` holds a number of items the code fixes:
     every binding is a fixed display (or a copy of one), and nothing grows it in a loop
-    that can run many times or with data of unknown size."""
+    that can run many times or with data of unknown size.
+
+    A container whose size the question comes back to while it is being decided (a store
+    into `d` in a loop over `d.keys()`, a worklist appended to while it is iterated) is
+    not known to be fixed: the answer would depend on itself."""
+    key = (id(scope), name)
+    if key in _DECIDING:
+        return False
+    _DECIDING.add(key)
+    try:
+        return _fixed_container(ctx, scope, name)
+    finally:
+        _DECIDING.discard(key)
+
+
+def _fixed_container(ctx: FileContext, scope: cst.CSTNode, name: str) -> bool:
     facts = ctx.facts(scope)
     found = facts.bindings.get(name, ())
     if not found or facts.is_shared(name) or not all(_fixed_binding(ctx, b) for b in found):
