@@ -79,7 +79,8 @@ class GeneratorInConstructor(Rule):
         ),
     )
 
-    hints = (r"\bfor\b", rf"\b(?:list|set|dict){GAP}\(")
+    # The call's argument holds a `for` (within three levels of brackets).
+    hints = (r"\bfor\b", rf"\b(?:list|set|dict){GAP}\((?:[^()]|\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))*?\bfor\b")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

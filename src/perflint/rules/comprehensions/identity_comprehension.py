@@ -10,8 +10,8 @@ from perflint.rules.base import Rule, register
 from perflint.rules.comprehensions._shared import _is_builtin
 from perflint.rules.hints import GAP, Region
 
-_COPY = rf"(\w+){GAP}\bfor{GAP}\1{GAP}\bin\b"
-_PAIRS = rf"(\w+){GAP}:{GAP}(\w+){GAP}\bfor{GAP}\[?{GAP}\1{GAP},{GAP}\2\b"
+_COPY = rf"[\[{{]{GAP}(\w+){GAP}\bfor{GAP}\1{GAP}\bin\b"
+_PAIRS = rf"\{{{GAP}(\w+){GAP}:{GAP}(\w+){GAP}\bfor{GAP}\[?{GAP}\1{GAP},{GAP}\2\b"
 
 # What `dict(y)` treats as pairs, as the comprehension does: values without `keys()`.
 _PAIR_FUNCTIONS = ("zip", "enumerate")

@@ -27,6 +27,8 @@ _DICT_FACTORIES = frozenset(
     {"dict", "dict.fromkeys", "collections.OrderedDict", "collections.defaultdict", "collections.Counter"}
 )
 _DICT_TYPES = ("dict", "Dict", "OrderedDict", "DefaultDict", "defaultdict", "Counter")
+# `for k in d:` or `for k in d.keys():` (groups: the key, the dict), for triage.
+_KEY_LOOP = r"\bfor[\s(]+(\w+)[\s)]+in[\s(]+(\w+)[\s)]*(?:\.\s*keys\s*\(\s*\)[\s)]*)?:"
 
 
 @register
@@ -90,8 +92,11 @@ class KeyLoopLookup(Rule):
 
     @classmethod
     def may_fire(cls, region: Region) -> bool:
-        """A def's loop must subscript something."""
-        return super().may_fire(region) and in_a_function(region) and region.loops.has(r"\w\s*\[")
+        """A def's loop over `d` (or `d.keys()`) must subscript `d` with the loop's name."""
+        if not (super().may_fire(region) and in_a_function(region)):
+            return False
+        loops = region.loops
+        return any(loops.has(rf"\b{d}\s*\[[\s(]*{k}[\s)]*\]") for k, d in loops.captures(_KEY_LOOP))
 
     def visit_For(self, node: cst.For) -> None:
         mapping = _keys_of(node.iter)
