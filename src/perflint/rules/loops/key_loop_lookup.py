@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import FrozenSet, List, Optional, Tuple, cast
 
 import libcst as cst
 
@@ -96,7 +96,7 @@ class KeyLoopLookup(Rule):
         if not (super().may_fire(region) and in_a_function(region)):
             return False
         loops = region.loops
-        return any(loops.has(rf"\b{d}\s*\[[\s(]*{k}[\s)]*\]") for k, d in loops.captures(_KEY_LOOP))
+        return any(loops.has(rf"\b{d}\s*\[[\s(]*{k}[\s)]*\]") for k, d in cast("FrozenSet[Tuple[str, str]]", loops.captures(_KEY_LOOP)))
 
     def visit_For(self, node: cst.For) -> None:
         mapping = _keys_of(node.iter)
