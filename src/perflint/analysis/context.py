@@ -255,6 +255,11 @@ class FileContext:
                 return self.ancestors[:i]
         return ()
 
+    def is_builtin(self, *names: str) -> bool:
+        """No scope visible from the current node binds any of `names`: a call of one
+        means the builtin, which a fix may rely on."""
+        return all(self.bindings(name)[0] is None for name in names)
+
     def bindings(self, name: str) -> Tuple[Optional[cst.CSTNode], List[Binding]]:
         """The scope that binds `name` as seen from the current node, and its bindings.
 

@@ -189,12 +189,8 @@ def _is_empty(ctx: FileContext, value: cst.BaseExpression | None, builtin: str) 
     return (
         isinstance(value, cst.Call) and not value.args
         and isinstance(value.func, cst.Name) and value.func.value == builtin
-        and _is_builtin(ctx, builtin)
+        and ctx.is_builtin(builtin)
     )
-
-
-def _is_builtin(ctx: FileContext, name: str) -> bool:
-    return ctx.bindings(name)[0] is None
 
 
 def _known(
@@ -203,7 +199,7 @@ def _known(
     """Every binding of the local `name` makes it a `builtin` (list/set): a display, a
     comprehension, a call of the builtin, or an augmented assignment to it."""
     scope, found = ctx.bindings(name)
-    if not isinstance(scope, cst.FunctionDef) or not found or not _is_builtin(ctx, builtin):
+    if not isinstance(scope, cst.FunctionDef) or not found or not ctx.is_builtin(builtin):
         return False
     for binding in found:
         value = binding.value

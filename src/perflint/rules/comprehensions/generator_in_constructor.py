@@ -11,7 +11,7 @@ from perflint.analysis.walk import children
 from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.comprehensions._shared import _is_builtin, _paren
+from perflint.rules.comprehensions._shared import _paren
 from perflint.rules.hints import GAP
 
 _CONSTRUCTORS = ("list", "set", "dict")
@@ -94,7 +94,7 @@ class GeneratorInConstructor(Rule):
             return  # an async generator
         if func.value == "dict" and _pair(gen.elt) is None:
             return
-        if not _is_builtin(self.ctx, func.value):
+        if not self.ctx.is_builtin(func.value):
             return
         new = _comprehension(node)
         fix = None

@@ -7,7 +7,6 @@ import libcst as cst
 from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.comprehensions._shared import _is_builtin
 from perflint.rules.hints import GAP, Region
 
 _COPY = rf"[\[{{]{GAP}(\w+){GAP}\bfor{GAP}\1{GAP}\bin\b"
@@ -99,7 +98,7 @@ class IdentityComprehension(Rule):
         if not copies or clause.ifs or clause.inner_for_in is not None or clause.asynchronous is not None:
             return
         iterable = clause.iter
-        if not _is_builtin(self.ctx, builtin) or self._in_any_all(node) or self.ctx.is_self_of_container(iterable):
+        if not self.ctx.is_builtin(builtin) or self._in_any_all(node) or self.ctx.is_self_of_container(iterable):
             return
         fix = None
         if rewrite.comments(_copy_call(node, builtin)) == rewrite.comments(node):

@@ -10,7 +10,7 @@ from perflint.analysis.shapes import clauses, has_async_for
 from perflint.analysis.walk import children, visit
 from perflint.model import Applicability, Bench, Bound, Case, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.comprehensions._shared import _is_builtin, _LoopScan
+from perflint.rules.comprehensions._shared import _LoopScan
 
 
 @register
@@ -90,7 +90,7 @@ class ListComprehensionInAnyAll(Rule):
             return  # a generator of an async comprehension is an async generator: any() rejects it
         scan = _LoopScan()
         visit(comp, scan)
-        if scan.blocked or not _is_builtin(self.ctx, func.value):
+        if scan.blocked or not self.ctx.is_builtin(func.value):
             return
         fixed = fixed_iterations(self.ctx, comp)  # a handful of items: the generator is slower
         fix = None if _calls_unknown(self.ctx, comp) else self.make_fix(Edit(node, replace=_to_generator))

@@ -10,7 +10,6 @@ from perflint.rules.comprehensions._shared import (
     _in_function,
     _init_value,
     _initializer,
-    _is_builtin,
     _is_empty,
     _is_identity,
     _known,
@@ -89,7 +88,7 @@ class ManualListCopy(Rule):
         if build is None or not _is_identity(build) or not _in_function(self.ctx):
             return
         init = _initializer(self.ctx, node, build.receiver)
-        fresh = _is_empty(self.ctx, _init_value(init), "list") and _is_builtin(self.ctx, "list")
+        fresh = _is_empty(self.ctx, _init_value(init), "list") and self.ctx.is_builtin("list")
         if not (fresh or _known(self.ctx, build.receiver, (cst.List, cst.ListComp), "list")):
             return
         if _rewritable(self.ctx, build):

@@ -11,7 +11,7 @@ from perflint.analysis.walk import children
 from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.comprehensions._shared import _LOOSE, _SCOPE_SENSITIVE, _is_builtin, _paren
+from perflint.rules.comprehensions._shared import _LOOSE, _SCOPE_SENSITIVE, _paren
 from perflint.rules.hints import GAP
 
 # Nodes in the lambda's body that change meaning in a generator expression: a nested
@@ -84,7 +84,7 @@ class MapLambda(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         parts = _mapped(node)
-        if parts is None or not _is_builtin(self.ctx, "map"):
+        if parts is None or not self.ctx.is_builtin("map"):
             return
         outer = self._constructor()
         target = node if outer is None else outer
@@ -110,7 +110,7 @@ class MapLambda(Rule):
             return None
         func = call.func
         if arg.keyword is None and not arg.star and isinstance(func, cst.Name) and func.value in _CONSTRUCTORS:
-            return call if _is_builtin(self.ctx, func.value) else None
+            return call if self.ctx.is_builtin(func.value) else None
         return None
 
 

@@ -157,7 +157,7 @@ def _cheap_callee(ctx: FileContext, func: cst.BaseExpression) -> bool:
         return False
     root = parts[0]
     if len(parts) == 1:
-        return _is_builtin(ctx, root)
+        return ctx.is_builtin(root)
     module = ctx.imported_module(root) or ctx.imported_as(root)
     if module is not None:
         owner, function = ".".join([module, *parts[1:]]).rsplit(".", 1)
@@ -173,7 +173,7 @@ def _does_io(ctx: FileContext, facts: ScopeFacts, loop: cst.CSTNode) -> bool:
         inside = [u for u in uses if any(lp is loop for lp in u.loops)]
         if not inside:
             continue
-        if any(_io_method(u) for u in inside) or (name in _IO_BUILTINS and _is_builtin(ctx, name)):
+        if any(_io_method(u) for u in inside) or (name in _IO_BUILTINS and ctx.is_builtin(name)):
             return True
         module = ctx.imported_module(name) or ctx.imported_as(name)
         if module in _IO_MODULES:
@@ -307,11 +307,6 @@ def _read_after(facts: ScopeFacts, name: str, loop: cst.CSTNode) -> bool:
     return any(
         not any(lp is loop or _binds(lp, name) for lp in use.loops) for use in facts.uses.get(name, ())
     )
-
-
-def _is_builtin(ctx: FileContext, name: str) -> bool:
-    scope, _ = ctx.bindings(name)
-    return scope is None
 
 
 def _comprehension_of(ctx: FileContext, comp_for: cst.CompFor) -> Optional[cst.CSTNode]:

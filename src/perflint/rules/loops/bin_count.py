@@ -10,7 +10,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.shapes import annotated_as
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.loops._shared import _is_builtin, _is_call_of
+from perflint.rules.loops._shared import _is_call_of
 
 # Builtins that return an int.
 _INT_BUILTINS = ("len", "int", "ord", "hash")
@@ -84,7 +84,7 @@ class BinCount(Rule):
         if arg.value.evaluated_value != "1":
             return
         number = _binned(func.value)
-        if number is None or not _is_builtin(self.ctx, "bin") or self._knows_bit_count():
+        if number is None or not self.ctx.is_builtin("bin") or self._knows_bit_count():
             return
         known = _is_int(self.ctx, number)
         fix = self.make_fix(Edit(node, replace=_bit_count), applicability=None if known else Applicability.UNSAFE)
@@ -123,7 +123,7 @@ def _int_value(ctx: FileContext, value: Optional[cst.BaseExpression]) -> bool:
     """An int literal or a call of a builtin that returns an int."""
     if isinstance(value, cst.Integer):
         return True
-    return _is_call_of(value, _INT_BUILTINS) and _is_builtin(ctx, value.func.value)  # type: ignore[union-attr]
+    return _is_call_of(value, _INT_BUILTINS) and ctx.is_builtin(value.func.value)  # type: ignore[union-attr]
 
 
 def _is_int(ctx: FileContext, number: cst.BaseExpression) -> bool:

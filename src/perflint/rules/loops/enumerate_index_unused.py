@@ -13,7 +13,7 @@ from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
 from perflint.rules.hints import Region, in_a_function
-from perflint.rules.loops._shared import _is_builtin, _is_call_of, _read_after
+from perflint.rules.loops._shared import _is_call_of, _read_after
 
 # What a comprehension's iterable must parenthesize (a statement's need not).
 _LOOSE_ITER = (cst.IfExp, cst.Lambda, cst.Tuple, cst.NamedExpr, cst.Yield)
@@ -102,7 +102,7 @@ class EnumerateIndexUnused(Rule):
         if not isinstance(item, cst.Element) or isinstance(item, cst.StarredElement):
             return
         function = self.ctx.function()
-        if function is None or not _is_builtin(self.ctx, "enumerate"):
+        if function is None or not self.ctx.is_builtin("enumerate"):
             return
         if _index_used(self.ctx.facts(function), index.value, loop):
             return

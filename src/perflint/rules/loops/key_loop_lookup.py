@@ -14,7 +14,6 @@ from perflint.rules.base import Rule, register
 from perflint.rules.hints import Region, in_a_function
 from perflint.rules.loops._shared import (
     _fresh_name,
-    _is_builtin,
     _read_after,
     _rename,
     _taken_names,
@@ -159,9 +158,9 @@ def _is_dict_value(ctx: FileContext, value: Optional[cst.BaseExpression]) -> boo
     if not isinstance(value, cst.Call):
         return False
     if isinstance(value.func, cst.Name) and value.func.value == "dict":
-        return _is_builtin(ctx, "dict")
+        return ctx.is_builtin("dict")
     if isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name) and value.func.value.value == "dict":
-        return value.func.attr.value == "fromkeys" and _is_builtin(ctx, "dict")
+        return value.func.attr.value == "fromkeys" and ctx.is_builtin("dict")
     return ctx.callee_name(value.func) in _DICT_FACTORIES
 
 

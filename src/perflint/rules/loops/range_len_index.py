@@ -13,7 +13,6 @@ from perflint.rules.base import Rule, register
 from perflint.rules.hints import GAP, Region, in_a_function
 from perflint.rules.loops._shared import (
     _fresh_name,
-    _is_builtin,
     _is_call_of,
     _read_after,
     _rename,
@@ -130,7 +129,7 @@ class RangeLenIndex(Rule):
         if len(inner) != 1 or inner[0].star or not isinstance(inner[0].value, cst.Name):
             return
         function = self.ctx.function()
-        if function is None or not _is_builtin(self.ctx, "range") or not _is_builtin(self.ctx, "len"):
+        if function is None or not self.ctx.is_builtin("range") or not self.ctx.is_builtin("len"):
             return
         if self.ctx.is_self_of_container(inner[0].value):
             return  # the class's own iteration (maybe this very `__iter__`): no alternative

@@ -11,7 +11,7 @@ from perflint.analysis.shapes import dotted
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.hints import Region, in_a_function
-from perflint.rules.loops._shared import _comprehension_of, _is_builtin, _is_call_of, _receiver
+from perflint.rules.loops._shared import _comprehension_of, _is_call_of, _receiver
 from perflint.rules.loops._triage import _READLINES_CALL
 
 
@@ -120,7 +120,7 @@ class ReadlinesInFor(Rule):
         return Applicability.UNSAFE if others else Applicability.SAFE
 
     def _is_open(self, node: Optional[cst.CSTNode]) -> bool:
-        return _is_call_of(node, ("open",)) and _is_builtin(self.ctx, "open")
+        return _is_call_of(node, ("open",)) and self.ctx.is_builtin("open")
 
     def _opened(self, name: str) -> bool:
         """Whether every binding of `name` is `name = open(...)` or `with open(...) as name`."""

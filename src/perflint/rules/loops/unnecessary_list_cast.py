@@ -7,7 +7,7 @@ import libcst as cst
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.hints import Region, in_a_function
-from perflint.rules.loops._shared import _comprehension_of, _is_builtin, _is_call_of, _use_kind
+from perflint.rules.loops._shared import _comprehension_of, _is_call_of, _use_kind
 from perflint.rules.loops._triage import _IN_LIST
 
 _DISPLAYS = (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp)
@@ -83,7 +83,7 @@ class UnnecessaryListCast(Rule):
         arg = call.args[0]  # type: ignore[attr-defined]
         if arg.star or arg.keyword is not None or not isinstance(self.ctx.function(), cst.FunctionDef):
             return
-        if not _is_builtin(self.ctx, call.func.value) or not self._unchanged(arg.value, loop):  # type: ignore[attr-defined]
+        if not self.ctx.is_builtin(call.func.value) or not self._unchanged(arg.value, loop):  # type: ignore[attr-defined]
             return
         self.report(call, fix=self.make_fix(Edit(call, replace=lambda u: u.args[0].value)))  # type: ignore[attr-defined]
 

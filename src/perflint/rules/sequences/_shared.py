@@ -13,11 +13,6 @@ from perflint.rules import rewrite
 from perflint.rules.base import Rule
 
 
-def _is_builtin(ctx: FileContext, *names: str) -> bool:
-    """No scope visible from the current node binds any of `names`."""
-    return all(ctx.bindings(name)[0] is None for name in names)
-
-
 def _module_usable(ctx: FileContext, module: str) -> bool:
     """Whether `module.attr` written by a fix (with `import module` added) names the module."""
     return ctx.bindings(module)[0] is None or ctx.imported_module(module) == module
@@ -130,7 +125,7 @@ def _is_builtin_call(ctx: FileContext, node: cst.BaseExpression, name: str) -> b
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Name)
         and node.func.value == name
-        and _is_builtin(ctx, name)
+        and ctx.is_builtin(name)
     )
 
 

@@ -21,7 +21,6 @@ from perflint.rules.hints import BLANK, Region
 from perflint.rules.sequences._shared import (
     _call,
     _int_value,
-    _is_builtin,
     _replacement,
     _sole_slice,
     _split_args,
@@ -205,14 +204,14 @@ class FirstElementCopy(Rule):
         """`node` takes the first item of `value`: report it if `value` is a copy."""
         source = _copied(value)
         if source is not None:
-            if isinstance(value, cst.Call) and not _is_builtin(self.ctx, cast(cst.Name, value.func).value):
+            if isinstance(value, cst.Call) and not self.ctx.is_builtin(cast(cst.Name, value.func).value):
                 return
             build = _first_of_copy
         elif isinstance(value, cst.ListComp) and not _is_async(value):
             build = _first_of_comprehension
         else:
             return
-        fixable = self._stop_iteration_is_plain() and _is_builtin(self.ctx, "next", "iter")
+        fixable = self._stop_iteration_is_plain() and self.ctx.is_builtin("next", "iter")
         data = source if source is not None else cast(cst.ListComp, value).for_in.iter
         small = fixed_iterable(self.ctx, source) if source is not None else fixed_iterations(self.ctx, value)
         # One copy per call is linear, like the call's other work on that data; it hurts

@@ -13,7 +13,7 @@ from perflint.analysis.shapes import is_name
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.hints import Region
-from perflint.rules.sequences._shared import _int_value, _is_builtin, _is_reference
+from perflint.rules.sequences._shared import _int_value, _is_reference
 from perflint.rules.sequences._triage import _DEF, _POP_END
 
 
@@ -109,7 +109,7 @@ class ManualPriorityQueue(Rule):
             found = any(_is_sort_of(s, func.value) for s in statements)
         else:
             found = any(_is_min_of(s, removed, func.value) for s in statements)
-            found = found and _is_builtin(self.ctx, "min", "max")  # the builtins, not local helpers
+            found = found and self.ctx.is_builtin("min", "max")  # the builtins, not local helpers
         if not found:
             return
         loop = self.ctx.loops()[0]

@@ -13,7 +13,7 @@ from perflint.analysis.shapes import is_name
 from perflint.model import Applicability, Bench, Bound, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.hints import BLANK, Region
-from perflint.rules.sequences._shared import _call, _is_builtin, _module_usable, _replacement, _split_args
+from perflint.rules.sequences._shared import _call, _module_usable, _replacement, _split_args
 
 
 @register
@@ -84,7 +84,7 @@ class QuadraticListSum(Rule):
         start = positional[1:] if not keywords else [keywords["start"]] if list(keywords) == ["start"] else []
         if len(positional) + len(keywords) != 2 or len(start) != 1:
             return
-        if not (isinstance(start[0].value, cst.List) and not start[0].value.elements) or not _is_builtin(self.ctx, "sum"):
+        if not (isinstance(start[0].value, cst.List) and not start[0].value.elements) or not self.ctx.is_builtin("sum"):
             return
 
         def build(updated: cst.CSTNode) -> cst.CSTNode:
@@ -93,7 +93,7 @@ class QuadraticListSum(Rule):
             return _call("list", [cst.Arg(chain)]).with_changes(lpar=call.lpar, rpar=call.rpar)
 
         fixable = (
-            _is_builtin(self.ctx, "list") and _module_usable(self.ctx, "itertools")
+            self.ctx.is_builtin("list") and _module_usable(self.ctx, "itertools")
             and not self.ctx.is_caught(node, ("TypeError",))  # `sum` raises it for a non-list, `chain` not
         )
         fix = _replacement(self, node, build, imports=("itertools",)) if fixable else None

@@ -16,7 +16,6 @@ from perflint.rules.hints import Region
 from perflint.rules.sequences._shared import (
     _call,
     _int_value,
-    _is_builtin,
     _is_reference,
     _module_usable,
     _replacement,
@@ -151,7 +150,7 @@ class SortedForMinMax(Rule):
             return
         parts = _sorted_parts(call)
         pick = _picked(node)
-        if parts is None or pick is None or not _is_builtin(self.ctx, "sorted"):
+        if parts is None or pick is None or not self.ctx.is_builtin("sorted"):
             return
         key, reverse = parts
         kind, k = pick
@@ -170,7 +169,7 @@ class SortedForMinMax(Rule):
             return _call(func, args).with_changes(lpar=sub.lpar, rpar=sub.rpar)
 
         # On empty input `min`/`max` raise ValueError where indexing raised IndexError.
-        fixable = fixable and _is_builtin(self.ctx, func) and not self.ctx.is_caught(node, ("IndexError", "ValueError"))
+        fixable = fixable and self.ctx.is_builtin(func) and not self.ctx.is_caught(node, ("IndexError", "ValueError"))
         fix = _replacement(self, node, build) if fixable else None
         self.report(node, f"use `{func}()` instead of sorting to take one element", fix, fixed_size=_sorts_fixed(self, node))
 
