@@ -6,9 +6,10 @@
 For every Python file under PATH: the share of lines triage keeps for libcst (stubbed
 lines are empty), and, unless `--no-compare`, the findings with and without triage, which
 must be the same (files that differ are listed, and the exit code is 1). `--per-rule`
-also shows the share each rule keeps on its own, the place to look for a hint worth
-sharpening. Hints are necessary conditions (see `Rule.may_fire`); run this over large
-real code (the standard library with its tests, site-packages) after changing one.
+also shows the share each rule keeps on its own, the place to look for a need worth
+sharpening. Needs are necessary conditions (see `Rule.needs` and analysis/facts.py); run
+this over large real code (the standard library with its tests, site-packages) after
+changing one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from perflint.engine import core, triage
+from perflint.engine import core, statements, triage
 from perflint.engine.selection import parse_target, select_rules
 
 Findings = List[Tuple[int, int, str, str]]
@@ -28,7 +29,7 @@ Findings = List[Tuple[int, int, str, str]]
 def _findings(text: str, rules: Sequence[type], target: Tuple[int, int], reduce: bool) -> object:
     saved = core.triage
     if not reduce:
-        core.triage = lambda t, r: triage.Triage(t, triage.anchors(t), r)  # type: ignore[assignment]
+        core.triage = lambda t, r: triage.Triage(t, statements.anchors(t), r)  # type: ignore[assignment]
     try:
         return sorted((d.line, d.column, d.code, d.message) for d in core.check_source(text, "f.py", rules, target))
     except core.AnalysisError as error:

@@ -27,7 +27,7 @@ def _catalog() -> str:
 
     rows = [
         f"    RuleInfo({r.code!r}, {r.name!r}, {r.default_on!r}, {r.min_target!r}, {r.below_target!r}, "
-        f"{r.impact.value!r}),\n"
+        f"{r.impact.value!r}, {r.reads_class!r},\n        {r.needs!r}),\n"
         for r in all_rules()
     ]
     return "RULES: Tuple[RuleInfo, ...] = (\n" + "".join(rows) + ")\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from perflint.engine import core, triage
+from perflint.engine import core, statements
 from perflint.engine.locate import Locator, resolve_positions
 from perflint.engine.selection import select_rules
 
@@ -23,7 +23,7 @@ def test_statement_positions_equal_whole_file_positions(text: str) -> None:
     findings = core.find(module, select_rules((3, 12), ["PFL"]), (3, 12))
     assert findings
     whole = resolve_positions(module)
-    locator = Locator(module, triage.anchors(text))
+    locator = Locator(module, statements.anchors(text))
     for finding in findings:
         assert locator.range(finding) == whole[finding.node], finding.code
 

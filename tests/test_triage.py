@@ -12,7 +12,7 @@ from typing import List, Sequence, Set, Tuple, Type
 
 import pytest
 
-from perflint.engine import core, triage
+from perflint.engine import core, statements, triage
 from perflint.engine.selection import select_rules
 from perflint.rules.base import Rule, all_rules
 
@@ -27,7 +27,7 @@ def _found(text: str, rules: Sequence[Type[Rule]] = ALL, target: Tuple[int, int]
 
 def _without_triage(monkeypatch: pytest.MonkeyPatch, text: str, **kwargs: object) -> Found:
     with monkeypatch.context() as patch:
-        patch.setattr(core, "triage", lambda t, r: triage.Triage(t, triage.anchors(t), r))
+        patch.setattr(core, "triage", lambda t, r: triage.Triage(t, statements.anchors(t), r))
         return _found(text, **kwargs)  # type: ignore[arg-type]
 
 

@@ -7,7 +7,7 @@ from typing import List, Tuple
 
 import pytest
 
-from perflint.engine import core, triage
+from perflint.engine import core, statements, triage
 from perflint.rules.base import all_rules
 
 RULES = {rule.code: rule for rule in all_rules()}
@@ -37,7 +37,7 @@ CASES: List[Tuple[str, str]] = [
 def _found(code: str, rule: str, reduce: bool) -> List[Tuple[int, int, str]]:
     saved = core.triage
     if not reduce:
-        core.triage = lambda t, r: triage.Triage(t, triage.anchors(t), r)  # type: ignore[assignment]
+        core.triage = lambda t, r: triage.Triage(t, statements.anchors(t), r)  # type: ignore[assignment]
     try:
         return sorted((d.line, d.column, d.code) for d in core.check_source(code, "t.py", [RULES[rule]], (3, 12)))
     finally:

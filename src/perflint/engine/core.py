@@ -21,9 +21,10 @@ from perflint.analysis.walk import Callback, walk
 from perflint.engine import noqa
 from perflint.engine.fixes import apply_fixes, non_overlapping
 from perflint.engine.locate import Locator
-from perflint.engine.triage import Anchors, anchors, triage
+from perflint.engine.statements import Anchors, anchors
+from perflint.engine.triage import Triage, triage
 from perflint.model import DEFAULT_LINE_LENGTH, Applicability, Diagnostic, Finding, Fix
-from perflint.rules.base import Rule, Target
+from perflint.rules.base import Rule, Target, rule_classes
 
 # libcst visits recursively; long implicitly joined strings (pydoc_data/topics.py) need
 # more than the default limit.
@@ -166,20 +167,22 @@ def place(findings: Sequence[Finding], locator: Locator, path: str) -> List[Diag
 
 def check(
     source: str, path: str, rules: Sequence[Type[Rule]], target: Target, inline_noqa: bool = False,
-    cells: bool = False,
+    cells: bool = False, reduced: Optional[Triage] = None,
 ) -> Tuple[Optional[cst.Module], List[Diagnostic]]:
     """The parsed (triaged) module and its diagnostics; no module when triage found
-    nothing any rule could fire on. A notebook's `cells` are not triaged: triage judges
+    nothing any rule could fire on (`reduced`: the triage of `source` for `rules`, if
+    the caller has it). A notebook's `cells` are not triaged: triage judges
     module-level code as code that runs once, and notebooks are small. Raises
     AnalysisError."""
     if cells:
         module = parse(source)
         return module, diagnose(module, path, rules, target, inline_noqa, code=source, cells=True)
-    reduced = triage(source, rules)
+    reduced = reduced or triage(source, rules)
     if reduced.text is None:
         return None, []
     module = parse(reduced.text)
-    return module, diagnose(module, path, reduced.rules, target, inline_noqa, reduced.anchors, reduced.text)
+    kept = rule_classes(reduced.rules)
+    return module, diagnose(module, path, kept, target, inline_noqa, reduced.anchors, reduced.text)
 
 
 def check_source(

@@ -14,7 +14,7 @@ from typing import Dict, Mapping, Optional, Sequence, Tuple, cast
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
-from perflint.engine.triage import Anchors
+from perflint.engine.statements import Anchors
 from perflint.model import Finding
 
 Positions = Mapping[cst.CSTNode, CodeRange]

@@ -7,6 +7,7 @@ run that the cache answers never pays for it.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import gc
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from perflint.catalog import RuleInfo, Target
 from perflint.engine import cache, noqa, sourcefile
 from perflint.engine.notebook import Notebook, NotebookError, is_notebook
 from perflint.engine.policy import Policy
+from perflint.engine.triage import triage
 from perflint.model import DEFAULT_LINE_LENGTH, Diagnostic, FileError, Fix, TextEdit
 
 if TYPE_CHECKING:
@@ -53,16 +55,17 @@ class FileResult:
 
 
 def run_source(
-    text: str, path: str, settings: Settings, book: Optional[Notebook] = None
+    text: str, path: str, settings: Settings, book: Optional[Notebook] = None, tree: Optional[ast.Module] = None
 ) -> "tuple[FileResult, str]":
     """Analyze (and with fix/diff, fix) one file's text; returns the result and new text.
 
     `# perflint: noqa` lines turn rules off for the file before anything runs. Fixes
     are applied only to findings the policy reports: what is held back is not shown,
     so it is not changed either. With `book`, `text` is that notebook's code (positions
-    stay those of `text`, and `run_notebook` makes the diff).
+    stay those of `text`, and `run_notebook` makes the diff). `tree` is `text`'s `ast`
+    parse, if the caller has one (flake8 does).
     """
-    result, new_text = _run_text(text, path, settings, book)
+    result, new_text = _run_text(text, path, settings, book, tree)
     if new_text != text and settings.diff and book is None:
         result.diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=path, tofile=path,
@@ -93,13 +96,19 @@ def run_notebook(data: bytes, path: str, settings: Settings) -> "tuple[FileResul
     return result, new_data
 
 
-def _run_text(text: str, path: str, settings: Settings, book: Optional[Notebook] = None) -> "tuple[FileResult, str]":
+def _run_text(
+    text: str, path: str, settings: Settings, book: Optional[Notebook] = None, tree: Optional[ast.Module] = None
+) -> "tuple[FileResult, str]":
     result = FileResult(path)
+    active = noqa.active_rules(text, settings.rules)
+    cells = book is not None
+    reduced = None if cells else triage(text, active, tree)
+    if reduced is not None and reduced.text is None:
+        return result, text  # no rule can fire: neither libcst nor any rule is imported
     from perflint.engine import core
     from perflint.rules.base import rule_classes
 
-    rules = rule_classes(noqa.active_rules(text, settings.rules))
-    cells = book is not None
+    rules = rule_classes(active)
     new_text = text
     try:
         with _collector_paused():
@@ -113,7 +122,7 @@ def _run_text(text: str, path: str, settings: Settings, book: Optional[Notebook]
                 module, new_text = outcome.module, outcome.source
             else:
                 module, result.diagnostics = core.check(
-                    text, path, rules, settings.target, settings.inline_noqa, cells
+                    text, path, rules, settings.target, settings.inline_noqa, cells, reduced
                 )
             _apply_policy(result, settings.policy)
             if module is not None and _describes(settings, result.diagnostics):

@@ -1,67 +1,54 @@
 """Cheap triage with the C `ast` parser before paying for libcst.
 
 libcst parses at a tenth of `ast`'s speed, and most code cannot hold a finding. Each rule
-states a necessary condition for firing in a region (`Rule.may_fire`: its `hints`,
-regular expressions, and whatever else it can read cheaply off the region's text, its
-loop lines and its `ast` statements; a false yes only costs time). A file that no enabled
-rule can fire in is only checked for syntax errors. Otherwise top-level functions and
-the methods of top-level classes no rule can fire in are replaced by a one-line stub, and
-so are long module-level data assignments and the module docstring; every kept line keeps
-its number and columns, so findings need no translation. On the standard library, libcst
-then sees about a fifth of the lines (`benchmarks/triage_check.py`).
+declares the facts it needs (`Rule.needs`, copied into the catalog so that triage imports
+no rule): alternatives, each a set of facts that must all be found (analysis/facts.py).
+One `ast` pass finds the facts of each top-level function, method of a top-level class
+and other top-level statement. A file in which no enabled rule's needs are met is only
+checked for syntax errors. Otherwise top-level functions and the methods of top-level
+classes no rule's needs are met in are replaced by a one-line stub, and so are long
+module-level data assignments and the module docstring; every kept line keeps its number
+and columns, so findings need no translation (`benchmarks/triage_check.py` measures what
+libcst then sees).
 
-The `ast` parse also gives the line of every top-level statement, which lets the engine
-compute positions for one statement at a time instead of for the whole file.
+Its `ast` parse also gives where statements start (engine/statements.py).
 """
 
 from __future__ import annotations
 
 import ast
-import re
-import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
-from perflint.rules.hints import STATEMENT_BLOCKS, Region, source_lines
-
-if TYPE_CHECKING:
-    from perflint.rules.base import Rule
+from perflint.analysis.facts import Facts
+from perflint.catalog import Needs
+from perflint.engine.statements import Anchors, parse, source_lines, top_level
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 Stub = Tuple[int, int, str]  # first line, last line (1-based, inclusive), replacement line
 # A module-level assignment this long is data, not code a rule reads.
 _DATA_LINES = 3
-# A `global` statement: at a line's start, or after a `:` or `;` on it.
-_GLOBAL = re.compile(r"(?:^|[:;])[ \t]*global\s", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Anchors:
-    """Where `ast` says statements start: each top-level statement, and each statement in
-    the body of a top-level class (by the class's index). A definition starts on its
-    `def`/`class` line."""
+class Judged(Protocol):
+    """What triage reads of a rule (a rule class or its catalog entry)."""
 
-    top: List[int]
-    members: Dict[int, List[int]]
+    @property
+    def needs(self) -> Needs: ...
 
-
-def _anchors(tree: ast.Module) -> Anchors:
-    members = {
-        index: [inner.lineno for inner in node.body]
-        for index, node in enumerate(tree.body)
-        if isinstance(node, ast.ClassDef)
-    }
-    return Anchors([node.lineno for node in tree.body], members)
+    @property
+    def reads_class(self) -> bool: ...
 
 
 @dataclass(frozen=True)
 class Triage:
     """`text` to parse (None: nothing to parse), where the original's statements start,
-    and the rules that may fire somewhere in the file."""
+    and the rules whose needs are met somewhere in the file."""
 
     text: Optional[str]
     anchors: Optional[Anchors]
-    rules: Sequence[Type[Rule]] = ()
+    rules: Sequence[Judged] = ()
 
 
 def _start(node: ast.stmt) -> int:
@@ -98,98 +85,114 @@ def _docstring_stub(node: ast.stmt) -> Optional[Stub]:
     return None
 
 
-def _imports(tree: ast.Module) -> Dict[str, str]:
-    """What every import statement of the file binds (reading statements only, which
-    is cheap next to a walk of every expression)."""
+def imports(tree: ast.Module) -> Dict[str, str]:
+    """What every import statement of the file binds, and names set to an attribute of
+    an imported name (`search = re.search`), read off statements only (cheap next to a
+    walk of every expression)."""
     found: Dict[str, str] = {}
+    aliases: List[Tuple[str, ast.Attribute]] = []
     stack: List[ast.AST] = list(tree.body)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.asname:
-                    found[alias.asname] = alias.name
-                else:
-                    found[alias.name.split(".")[0]] = alias.name.split(".")[0]
+                head = alias.name.split(".")[0]
+                found[alias.asname or head] = alias.name if alias.asname else head
         elif isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             for alias in node.names:
                 found[alias.asname or alias.name] = f"{module}.{alias.name}"
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute):
+            aliases.extend((t.id, node.value) for t in node.targets if isinstance(t, ast.Name))
         else:
-            for field in STATEMENT_BLOCKS:
+            for field in _BLOCKS:
                 stack.extend(getattr(node, field, ()))
+    qualify = Facts(found).qualified
+    for name, value in aliases:
+        target = qualify(value)
+        if target is not None:
+            found.setdefault(name, target)
     return found
 
 
-def _parse(text: str) -> Optional[ast.Module]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # libcst will report it (or parse what ast cannot)
+class _Judge:
+    """Which rules' needs a region's facts meet, once the whole file's facts are known
+    (a need starting with "file " is met by a fact anywhere in the file, or by an import:
+    `file import numpy`)."""
+
+    def __init__(self, rules: Sequence[Judged], names: Dict[str, str]) -> None:
+        self.clauses = [
+            [(frozenset(f for f in clause if not f.startswith("file ")),
+              frozenset(f[5:] for f in clause if f.startswith("file "))) for clause in rule.needs]
+            for rule in rules
+        ]
+        self.file = {"import " + target.split(".")[0] for target in names.values()}
+        self.kept: Set[int] = set()  # the rules that may fire somewhere
+
+    def met(self, facts: Set[str], rules: Iterable[int]) -> List[int]:
+        found = [i for i in rules if any(here <= facts and anywhere <= self.file for here, anywhere in self.clauses[i])]
+        self.kept.update(found)
+        return found
+
+    def keeps(self, facts: Set[str]) -> bool:
+        return bool(self.met(facts, range(len(self.clauses)))) or "global" in facts  # it rebinds module names
 
 
-def anchors(text: str) -> Optional[Anchors]:
-    tree = _parse(text)
-    return None if tree is None else _anchors(tree)
+def _class_facts(node: ast.ClassDef, names: Dict[str, str]) -> List[Tuple[ast.stmt, Set[str]]]:
+    """The facts of each statement of a class, which share what they know of names
+    (what `__init__` sets `self.x` to is what another method adds to)."""
+    kinds: Dict[str, Set[str]] = {}
+    passes = [(inner, Facts(names, kinds)) for inner in node.body]
+    for inner, members in passes:
+        members.walk(inner)
+    return [(inner, members.resolve()) for inner, members in passes]
 
 
-def triage(text: str, rules: Sequence[Type[Rule]]) -> Triage:
-    """Reduce `text` to what `rules` can fire on (see the module docstring)."""
-    tree = _parse(text)
+def triage(text: str, rules: Sequence[Judged], tree: Optional[ast.Module] = None) -> Triage:
+    """Reduce `text` to what `rules` can fire on (see the module docstring); `tree` is
+    its `ast` parse, if the caller has one."""
+    tree = tree if tree is not None else parse(text)
     if tree is None:  # a syntax error is reported whatever the rules (libcst says where)
         return Triage(text, None, rules)
-    starts = _anchors(tree)
-    imports = _imports(tree)
-    file = Region(text, "", imports)
-    candidates = [rule for rule in rules if rule.may_fire_in_file(file)]
-    if not candidates:
-        return Triage(None, starts)
+    names = imports(tree)
     lines = source_lines(text)
-
-    def matches(node: ast.stmt, reading_class: bool = False, in_class: bool = False) -> bool:
-        text = "".join(lines[_start(node) - 1 : node.end_lineno])
-        if not reading_class and "global" in text and _GLOBAL.search(text):
-            return True  # it rebinds module names other code is judged by (its method is kept alone)
-        region = Region(text, getattr(node, "name", ""), imports, node, lines, in_class, file)
-        return any(rule.may_fire(region) for rule in candidates if rule.reads_class or not reading_class)
-
     stubs: List[Stub] = []
-    others: List[ast.stmt] = []
-    kept_code = False
+    defs, classes, others = [], [], []
     for node in tree.body:
         if isinstance(node, _DEFS):
-            if matches(node):
-                kept_code = True
-            else:
-                stubs.append(_stub(node, lines))
+            defs.append((node, Facts(names).scan(node)))
         elif isinstance(node, ast.ClassDef):
-            if not matches(node):
-                stubs.append(_stub(node, lines))
-            elif matches(node, reading_class=True):  # a rule that reads the whole class
-                kept_code = True
-            else:
-                for inner in node.body:
-                    if isinstance(inner, _DEFS) and not matches(inner, in_class=True):
-                        stubs.append(_stub(inner, lines))
-                    else:
-                        kept_code = True
+            classes.append((node, Facts(names).decorators(node), _class_facts(node, names)))
         else:
             stub = _data_stub(node) or _docstring_stub(node)
             if stub is not None:
                 stubs.append(stub)
             else:
                 others.append(node)
-    # Other statements are never stubbed: they only decide whether the file is parsed at
-    # all, so they are judged only when no definition was kept.
-    if not kept_code and not any(matches(node) for node in others):
-        return Triage(None, starts)
+    # Other statements are never stubbed, and see each other's names: one region.
+    rest = Facts(names).scan(ast.Module(others, []))
+    judge = _Judge(rules, names)
+    for _, facts in defs:
+        judge.file |= facts
+    for _, header, members in classes:
+        judge.file.update(header, *[facts for _, facts in members])
+    judge.file |= rest
+    judge.keeps(rest)
+    stubs.extend(_stub(node, lines) for node, facts in defs if not judge.keeps(facts))
+    readers = [i for i, rule in enumerate(rules) if rule.reads_class]
+    for node, header, members in classes:
+        kept = [judge.keeps(facts) for _, facts in members]
+        if judge.met(header.union(*[facts for _, facts in members]), readers):
+            continue  # a rule reads the whole class
+        unkept = [_stub(inner, lines) for (inner, _), keep in zip(members, kept) if not keep and isinstance(inner, _DEFS)]
+        stubs.extend(unkept if any(kept) else [_stub(node, lines)])
+    if not judge.kept:  # `global` statements alone keep nothing
+        return Triage(None, top_level(tree))
     for first, last, replacement in stubs:
         lines[first - 1] = replacement + _ending(lines[first - 1])
         for index in range(first, last):
             lines[index] = _ending(lines[index])
-    return Triage("".join(lines), starts, candidates)
+    return Triage("".join(lines), top_level(tree), [rules[i] for i in sorted(judge.kept)])
 
 
 def _ending(line: str) -> str:

@@ -1,7 +1,8 @@
 """The flake8 face: the same engine, rules and `[tool.perflint]` configuration as the CLI.
 
-flake8 runs a plugin once per file only if it takes `tree`, so the plugin takes it (and
-ignores it: libcst parses `lines` itself). flake8 applies `# noqa`, `--select`/`--ignore`
+flake8 runs a plugin once per file only if it takes `tree`, so the plugin takes it, and
+triage reads its facts off that tree instead of parsing again (libcst parses `lines`
+only where some rule may fire). flake8 applies `# noqa`, `--select`/`--ignore`
 and its own per-file-ignores; the plugin applies what flake8 cannot know: each file's
 `[tool.perflint]` (found next to the file, as the command finds it: target version, rule
 selection, per-file-ignores), `# perflint: noqa` and which findings are worth reporting
@@ -40,6 +41,7 @@ class Plugin:
     plan: ClassVar[Plan | None] = None
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
+        self.tree = tree if isinstance(tree, ast.Module) else None
         self.lines = lines
         self.filename = filename
 
@@ -69,7 +71,7 @@ class Plugin:
             settings = self.plan.for_file(Path(self.filename))
         except ConfigError as error:
             raise ExecutionError(f"perflint: {error}") from None
-        result, _ = run_source("".join(self.lines), self.filename, settings)
+        result, _ = run_source("".join(self.lines), self.filename, settings, tree=self.tree)
         # A file perflint cannot parse is flake8's E999 to report, not ours.
         for diagnostic in result.diagnostics:
             yield diagnostic.line, diagnostic.column, f"{diagnostic.code} {diagnostic.message}", type(self)

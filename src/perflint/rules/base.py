@@ -14,9 +14,8 @@ from typing import ClassVar, Dict, List, Optional, Sequence, Tuple, Type
 import libcst as cst
 
 from perflint.analysis.context import FileContext
-from perflint.catalog import Target, in_range
+from perflint.catalog import Needs, Target, in_range
 from perflint.model import Applicability, Bench, Bound, Edit, Example, Finding, Fix, Impact
-from perflint.rules.hints import Region
 
 
 class Rule:
@@ -37,11 +36,11 @@ class Rule:
     # `below_target` (PFL103 only matters before 3.11).
     min_target: ClassVar[Optional[Target]] = None
     below_target: ClassVar[Optional[Target]] = None
-    # Regular expressions that all match the source of any function, method or other
-    # top-level statement the rule can fire in (a necessary condition; see engine/triage.py).
-    hints: ClassVar[Tuple[str, ...]] = ()
-    # Regular expressions the whole file must match (an import the rule depends on).
-    file_hints: ClassVar[Tuple[str, ...]] = ()
+    # What triage must find in a function, method or other top-level statement for the
+    # rule to fire there: alternatives, each of facts that must all be found
+    # (analysis/facts.py; a fact starting with "file " must be found anywhere in the
+    # file). A necessary condition: a region that meets it may still hold no finding.
+    needs: ClassVar[Needs] = ((),)
     # Whether the rule reads the rest of the class of a method it fires in (so triage
     # keeps the whole class).
     reads_class: ClassVar[bool] = False
@@ -54,21 +53,6 @@ class Rule:
     def applies_to(cls, target: Target) -> bool:
         """Whether the rule means anything for code that must run on `target`."""
         return in_range(target, cls.min_target, cls.below_target)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """Whether the rule can fire in `region`, the source of a function, method, class
-        or statement. Cheap, and never wrong when it says no: a wrong no loses findings
-        (`benchmarks/triage_check.py` and tests/test_triage.py check it). Rules sharpen it
-        beyond `hints` with what the region shows (`Region.loops`, its `ast` statement)."""
-        return all(region.has(hint) for hint in cls.hints)
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        """Whether the rule can fire anywhere in a file: `file_hints` and `hints` must
-        match there (cheap; `may_fire` then judges each region, which costs less than
-        judging the whole text again)."""
-        return all(file.has(hint) for hint in cls.file_hints) and all(file.has(hint) for hint in cls.hints)
 
     @classmethod
     def enabled_by_default(cls, target: Target) -> bool:

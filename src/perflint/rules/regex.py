@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -12,7 +11,6 @@ from perflint.analysis.loops import FUNCTION_TYPES
 from perflint.model import Applicability, Bench, Edit, Example, Finding, Fix, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import GAP, LOOP, Region, aliased, in_a_function
 
 # Module function -> how many positional arguments it may have for the method call to
 # take the same ones (a further positional argument is `flags`, which the method lacks:
@@ -21,8 +19,6 @@ _POSITIONAL_LIMIT: Dict[str, int] = {
     "match": 2, "search": 2, "fullmatch": 2, "findall": 2, "finditer": 2, "split": 3, "sub": 4,
 }
 _NAME_BASE = "pattern"
-_METHODS = "|".join(sorted(_POSITIONAL_LIMIT))
-_METHOD_CALL = rf"\b(?:{_METHODS})\b{GAP}\("
 
 
 def _is_literal(node: cst.BaseExpression) -> bool:
@@ -67,6 +63,7 @@ class RegexInLoop(Rule):
     name = "regex-in-loop"
     message = "regular expression in a loop: compile it once before the loop"
     impact = Impact.CONSTANT
+    needs = tuple(("def", f"loop call re.{f}") for f in sorted(_POSITIONAL_LIMIT))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -122,31 +119,6 @@ class RegexInLoop(Rule):
         "    return [m.group(1) for s in lines if (m := p.search(s))]",
         note="re caches compiled patterns: the gain is the per-call cache lookup and call overhead",
     )
-
-    hints = (LOOP,)
-    file_hints = (r"\bre\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop must call `match`, `search`, ...: `re.search(` through a name the
-        file imports `re` as, or `search(` imported from it; or the file may bind a name
-        to an attribute of `re` (`search = re.search`), which the call may spell."""
-        if not (super().may_fire(region) and in_a_function(region)):
-            return False
-        loops = region.loops
-        if not loops.has(_METHOD_CALL):
-            return False
-        names = region.bound_to({"re"})
-        if names is None or region.imports is None or aliased(region, names):
-            return True
-        for name in names | ({"re"} & region.imports.keys()):  # `re` may be imported twice
-            if name in loops.text:
-                spelled = rf"\b{re.escape(name)}\b{GAP}"
-                if name == "re" or region.imports[name] == "re":
-                    spelled += rf"\.{GAP}(?:{_METHODS})\b{GAP}"
-                if loops.has(spelled + r"\("):
-                    return True
-        return False
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
         super().__init__(ctx, findings)

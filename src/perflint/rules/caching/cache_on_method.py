@@ -7,8 +7,6 @@ import libcst as cst
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.caching._shared import _decorator_names, _decorator_target
-from perflint.rules.caching._triage import _may_decorate
-from perflint.rules.hints import Region
 
 _CACHES = frozenset({"functools.cache", "functools.lru_cache"})
 
@@ -60,6 +58,7 @@ class CacheOnMethod(Rule):
     name = "cache-on-method"
     message = "a cache on an instance method keeps every `self` alive: cache per instance instead"
     impact = Impact.ALGORITHMIC
+    needs = tuple(("def", f"@{c}") for c in sorted(_CACHES)) + (("def", "@cache"), ("def", "@lru_cache"))
 
     bad = (
         Example(
@@ -91,13 +90,6 @@ class CacheOnMethod(Rule):
         after="def run():\n    b = B()\n    return sum(b.f(x) for x in xs)",
         note="the gain is memory: every A() stays alive in the cache",
     )
-
-    hints = (r"@",)
-    file_hints = (r"cache",)  # the decorator may be imported under another name
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        return super().may_fire(region) and _may_decorate(region, _CACHES)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not isinstance(self.ctx.parent(2), cst.ClassDef) or not any(map(_may_be_cache, node.decorators)):

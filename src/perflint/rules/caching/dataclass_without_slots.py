@@ -8,8 +8,6 @@ from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.caching._shared import _annotation_names, _decorator_names
-from perflint.rules.caching._triage import _DATACLASS, _may_decorate
-from perflint.rules.hints import Region
 
 # Names whose use in a class means slots=True would break it (or needs care).
 _NEEDS_DICT = frozenset({"__dict__", "__weakref__", "weakref", "cached_property", "__setattr__", "setattr", "super"})
@@ -74,6 +72,7 @@ class DataclassWithoutSlots(Rule):
     name = "dataclass-without-slots"
     message = "add `slots=True` to the dataclass to drop the per-instance `__dict__`"
     impact = Impact.CONSTANT
+    needs = (("@dataclass",), ("@dataclasses.dataclass",))
     fix = Applicability.UNSAFE
     default_on = False
     availability = "target >= 3.10"
@@ -108,13 +107,7 @@ class DataclassWithoutSlots(Rule):
         note="the gain is memory (about 40% per instance); creation and access are slightly faster",
     )
 
-    hints = (r"@",)
-    file_hints = (r"dataclass",)  # the decorator may be imported under another name
     reads_class = True
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        return super().may_fire(region) and _may_decorate(region, _DATACLASS)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not node.decorators:

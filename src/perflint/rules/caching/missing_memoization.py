@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,8 +11,6 @@ from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
 from perflint.rules.caching._shared import _annotation_names
-from perflint.rules.caching._triage import _calls, _constant_default, _from_line, _may_memoize
-from perflint.rules.hints import Region
 
 # Types whose instances are unhashable (or may be, for the abstract ones): a cached
 # function taking them raises TypeError.
@@ -251,6 +248,7 @@ class MissingMemoization(Rule):
     name = "missing-memoization"
     message = "this function recomputes the same recursive calls: memoize it with `@functools.cache`"
     impact = Impact.ALGORITHMIC
+    needs = (("recursive",),)  # an undecorated def calling itself twice
     fix = Applicability.UNSAFE
 
     bad = (
@@ -304,33 +302,6 @@ class MissingMemoization(Rule):
         after="def run():\n    cached.cache_clear()\n    return cached(N)",
         size=22,
     )
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """An undecorated module-level `def` with named parameters, constant defaults and
-        no `*args`/`**kwargs`, returning a value and calling itself twice: its name is
-        followed by `(` three times (the `def` and two calls)."""
-        node = region.node
-        if node is None:
-            return True
-        if not isinstance(node, ast.FunctionDef) or region.in_class or node.decorator_list:
-            return False
-        args = node.args
-        if args.vararg or args.kwarg or not (args.posonlyargs or args.args or args.kwonlyargs):
-            return False
-        if not all(map(_constant_default, [*args.defaults, *filter(None, args.kw_defaults)])):
-            return False
-        if "return" not in region.text or not _calls(node.name, region.text, 3):
-            return False
-        # The two calls are in the body, after any docstring (which may show calls).
-        first, body = node.body[0], node.body
-        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-            if len(body) == 1:
-                return False
-            line = body[1].lineno if body[1].lineno > (first.end_lineno or 0) else first.end_lineno or 0
-        else:
-            line = first.lineno
-        return _calls(node.name, _from_line(region.text, line, node.lineno), 2) and _may_memoize(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.decorators or node.asynchronous is not None or not self.ctx.at_top_level():

@@ -12,7 +12,6 @@ from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
 from perflint.rules.comprehensions._shared import _paren
-from perflint.rules.hints import GAP
 
 _CONSTRUCTORS = ("list", "set", "dict")
 # What a dict comprehension's key or value must parenthesize.
@@ -38,6 +37,7 @@ class GeneratorInConstructor(Rule):
     name = "generator-in-constructor"
     message = "use a comprehension instead of passing a generator to list()/set()/dict()"
     impact = Impact.CONSTANT
+    needs = (("list(GeneratorExp)",), ("set(GeneratorExp)",), ("dict(GeneratorExp)",))
     fix = Applicability.SAFE
 
     bad = (
@@ -80,7 +80,6 @@ class GeneratorInConstructor(Rule):
     )
 
     # The call's argument holds a `for` (within three levels of brackets).
-    hints = (r"\bfor\b", rf"\b(?:list|set|dict){GAP}\((?:[^()]|\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))*?\bfor\b")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -7,10 +7,6 @@ import libcst as cst
 from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import GAP, Region
-
-_COPY = rf"[\[{{]{GAP}(\w+){GAP}\bfor{GAP}\1{GAP}\bin\b"
-_PAIRS = rf"\{{{GAP}(\w+){GAP}:{GAP}(\w+){GAP}\bfor{GAP}\[?{GAP}\1{GAP},{GAP}\2\b"
 
 # What `dict(y)` treats as pairs, as the comprehension does: values without `keys()`.
 _PAIR_FUNCTIONS = ("zip", "enumerate")
@@ -37,6 +33,7 @@ class IdentityComprehension(Rule):
     name = "identity-comprehension"
     message = "the comprehension only copies its iterable: call list()/set()/dict() on it"
     impact = Impact.CONSTANT
+    needs = (("identity comprehension",),)
     fix = Applicability.SAFE
 
     bad = (
@@ -76,13 +73,6 @@ class IdentityComprehension(Rule):
             ),
         ),
     )
-
-    hints = (r"\bfor\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """The element (or key and value) must be the loop's own names."""
-        return super().may_fire(region) and (region.has(_COPY) or region.has(_PAIRS))
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
         self._check(node, "list", _copies(node.elt, node.for_in))

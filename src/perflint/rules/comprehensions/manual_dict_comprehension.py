@@ -22,8 +22,6 @@ from perflint.rules.comprehensions._shared import (
     _report_build,
     _rewritable,
 )
-from perflint.rules.comprehensions._triage import _DICT_COMP, _may_shape
-from perflint.rules.hints import Region
 
 
 def _item_build(loop: cst.For) -> _Build | None:
@@ -62,6 +60,7 @@ class ManualDictComprehension(Rule):
     name = "manual-dict-comprehension"
     message = "build the dict with a dict comprehension instead of assigning in a loop"
     impact = Impact.CONSTANT
+    needs = (("def", "dict built by item"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -101,12 +100,6 @@ class ManualDictComprehension(Rule):
         size=100,
         note="1.35x at 100 items, about even at 10,000 on CPython 3.11",
     )
-
-    hints = (r"\bfor\b", r"\{\s*\}|\bdict\s*\(\s*\)")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        return super().may_fire(region) and _may_shape(region, _DICT_COMP)
 
     def visit_For(self, node: cst.For) -> None:
         build = _item_build(node)

@@ -17,8 +17,6 @@ from perflint.rules.comprehensions._shared import (
     _report_copy,
     _rewritable,
 )
-from perflint.rules.comprehensions._triage import _LIST_COPY, _may_shape
-from perflint.rules.hints import Region
 
 
 @register
@@ -37,6 +35,7 @@ class ManualListCopy(Rule):
     name = "manual-list-copy"
     message = "copy with `list(...)` or `.extend(...)` instead of appending items one by one"
     impact = Impact.CONSTANT
+    needs = (("def", "name built by copying append"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -76,12 +75,6 @@ class ManualListCopy(Rule):
         ),
         note="the second case copies items that are computed as they come, as most real loops do",
     )
-
-    hints = (r"\bfor\b", r"\bappend\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        return super().may_fire(region) and _may_shape(region, _LIST_COPY)
 
     def visit_For(self, node: cst.For) -> None:
         build = _method_build(node, "append")

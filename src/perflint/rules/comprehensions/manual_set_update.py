@@ -17,8 +17,6 @@ from perflint.rules.comprehensions._shared import (
     _report_copy,
     _rewritable,
 )
-from perflint.rules.comprehensions._triage import _SET_UPDATE, _may_shape
-from perflint.rules.hints import Region
 
 
 @register
@@ -39,6 +37,7 @@ class ManualSetUpdate(Rule):
     name = "manual-set-update"
     message = "use `set.update(...)` (or `set(...)`) instead of adding items one by one"
     impact = Impact.CONSTANT
+    needs = (("def", "name built by copying add"), ("def", "name built by copying discard"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -75,12 +74,6 @@ class ManualSetUpdate(Rule):
         before="def run():\n    s = set()\n    for x in xs:\n        s.add(x)\n    return s",
         after="def run():\n    return set(xs)",
     )
-
-    hints = (r"\bfor\b", r"\b(?:add|discard)\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        return super().may_fire(region) and _may_shape(region, _SET_UPDATE)
 
     message_discard = "use `set.difference_update(...)` instead of discarding items one by one"
 

@@ -12,7 +12,6 @@ from perflint.model import Applicability, Bench, Case, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
 from perflint.rules.comprehensions._shared import _LOOSE, _SCOPE_SENSITIVE, _paren
-from perflint.rules.hints import GAP
 
 # Nodes in the lambda's body that change meaning in a generator expression: a nested
 # function or generator closes over the loop variable (one shared cell, not one per
@@ -41,6 +40,7 @@ class MapLambda(Rule):
     name = "map-lambda"
     message = "`map` with a lambda calls a function per item: use a comprehension or generator expression"
     impact = Impact.CONSTANT
+    needs = (("map(Lambda)",),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -79,8 +79,6 @@ class MapLambda(Rule):
             ),
         ),
     )
-
-    hints = (rf"\bmap{GAP}\({GAP}\blambda\b",)
 
     def visit_Call(self, node: cst.Call) -> None:
         parts = _mapped(node)

@@ -14,8 +14,6 @@ from perflint.model import Edit, Fix
 from perflint.rules import rewrite
 from perflint.rules.containers._container_rule import _ContainerRule
 from perflint.rules.containers._shared import _is_zero, _method
-from perflint.rules.containers._triage import _DEF, _OPEN, _list_names, _receivers, _sliced_names
-from perflint.rules.hints import BLANK, Region, annotated_list_param
 
 # -- PFL303 / PFL304 ------------------------------------------------------------------------
 DEQUE_METHODS = frozenset({
@@ -29,22 +27,6 @@ class _FrontOfList(_ContainerRule):
 
     method: str
     arity: int
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`NAME.<method>(0` in a loop, where NAME may be bound to a list or be a parameter
-        annotated as one, in a def."""
-        if not super().may_fire(region) or not region.has(_DEF):
-            return False
-        called = _receivers(region.loops, rf"\.{BLANK}{cls.method}{BLANK}\({BLANK}{_OPEN}0\b", plain=True)
-        if called is None:
-            return True
-        if not called:
-            return False
-        lists = _list_names(region)
-        if any(name in lists or annotated_list_param(region, name) for name in called):
-            return True
-        return region.node is None or bool(called & _sliced_names(region.node))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

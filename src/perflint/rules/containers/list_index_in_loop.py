@@ -9,10 +9,6 @@ from perflint.analysis.loops import COMPREHENSION_TYPES
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import register
 from perflint.rules.containers._container_rule import _ContainerRule
-from perflint.rules.containers._triage import _DEF, _list_names, _receivers
-from perflint.rules.hints import BLANK, LOOP, Region
-
-_INDEX_CALL = rf"\.{BLANK}index{BLANK}\("
 
 
 @register
@@ -54,6 +50,7 @@ class ListIndexInLoop(_ContainerRule):
         " build an {{item: position}} dict once before the loop"
     )
     impact = Impact.ALGORITHMIC
+    needs = (("def", "loop list.index()"),)
 
     bad = (
         # networkx resistance_distance: two scans per pair of nodes
@@ -101,16 +98,6 @@ class ListIndexInLoop(_ContainerRule):
         "    return [pos[q] for q in queries]",
         size=500,
     )
-
-    hints = (LOOP, _INDEX_CALL, r"\[|\blist\b")  # a local bound to a list
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`NAME.index(` in a loop of a def, where some statement may bind NAME to a list."""
-        if not super().may_fire(region) or not region.has(_DEF):
-            return False
-        called = _receivers(region.loops, _INDEX_CALL, plain=True)
-        return called is None or bool(called & _list_names(region))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

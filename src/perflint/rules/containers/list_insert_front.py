@@ -5,7 +5,6 @@ from __future__ import annotations
 from perflint.model import Applicability, Bench, Example, Impact
 from perflint.rules.base import register
 from perflint.rules.containers._list_front import _FrontOfList
-from perflint.rules.hints import LOOP
 
 
 @register
@@ -21,6 +20,7 @@ class ListInsertFront(_FrontOfList):
     name = "list-insert-front"
     message = "`list.insert(0, v)` is O(n): use `collections.deque` and `appendleft(v)`"
     impact = Impact.ALGORITHMIC
+    needs = (("def", "loop list.insert(0)"), ("def", "loop slice.insert(0)"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -47,7 +47,5 @@ class ListInsertFront(_FrontOfList):
         after="def run():\n    out = collections.deque()\n    for i in range(N):\n        out.appendleft(i)\n"
         "    return list(out)",
     )
-
-    hints = (LOOP, r"\binsert\b")
 
     method, arity = "insert", 2

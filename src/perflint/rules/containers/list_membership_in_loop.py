@@ -23,15 +23,6 @@ from perflint.rules.containers._membership_helpers import (
     only_dedupes,
 )
 from perflint.rules.containers._shared import READING_BUILTINS, _names_in
-from perflint.rules.containers._triage import (
-    _DEF,
-    _ast_functions,
-    _list_names,
-    _ListUseScan,
-    _tested_names,
-    _tests_may_fire,
-)
-from perflint.rules.hints import LOOP, Region
 
 
 @register
@@ -73,6 +64,7 @@ class ListMembershipInLoop(_ContainerRule):
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     impact = Impact.ALGORITHMIC
+    needs = (("def", "loop list tested"),)  # `x in xs` in a loop, `xs` bound to a list
     fix = Applicability.UNSAFE
 
     bad = (
@@ -196,23 +188,6 @@ class ListMembershipInLoop(_ContainerRule):
         after="def run():\n    allowed_set = set(allowed)\n    return [x for x in items if x in allowed_set]",
         size=2_000,
     )
-
-    hints = (LOOP, r"\bin\b", r"\[|\blist\b")  # a local bound to a list
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`in NAME` in a loop, where some statement may bind NAME to a list, in a def."""
-        if not super().may_fire(region) or not region.has(_DEF):
-            return False
-        tested = _tested_names(region.loops)
-        names = tested and tested & _list_names(region)
-        if not names or region.node is None:
-            return bool(names)
-        for function in _ast_functions(region.node):
-            scan = _ListUseScan(function, names)
-            if any(_tests_may_fire(uses) for uses in scan.uses.values()):
-                return True
-        return False
 
     message_as_set = "list `{name}` is only used as a set: make it a set (`append` -> `add`)"
     # Where the code does not show the items hash as they compare (an object whose

@@ -5,7 +5,6 @@ from __future__ import annotations
 from perflint.model import Applicability, Bench, Example, Impact
 from perflint.rules.base import register
 from perflint.rules.containers._list_front import _FrontOfList
-from perflint.rules.hints import LOOP
 
 
 @register
@@ -29,6 +28,7 @@ class ListPopFront(_FrontOfList):
     name = "list-pop-front"
     message = "`list.pop(0)` is O(n): use `collections.deque` and `popleft()`"
     impact = Impact.ALGORITHMIC
+    needs = (("def", "loop list.pop(0)"), ("def", "loop slice.pop(0)"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -85,7 +85,5 @@ class ListPopFront(_FrontOfList):
         after="def run():\n    q = collections.deque(range(N))\n    out = 0\n    while q:\n        out += q.popleft()\n"
         "    return out",
     )
-
-    hints = (LOOP, r"\bpop\b")
 
     method, arity = "pop", 1

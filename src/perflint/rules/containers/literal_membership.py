@@ -8,8 +8,6 @@ from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import register
 from perflint.rules.containers._container_rule import _ContainerRule
 from perflint.rules.containers._shared import _set_display
-from perflint.rules.containers._triage import _DEF_OR_LAMBDA, _LITERAL_IN
-from perflint.rules.hints import BLANK, LOOP, Region
 
 
 def _is_constant(node: cst.BaseExpression) -> bool:
@@ -43,6 +41,7 @@ class LiteralMembership(_ContainerRule):
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
     impact = Impact.CONSTANT
+    needs = (("def", "loop in display"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -85,16 +84,6 @@ class LiteralMembership(_ContainerRule):
         before="def run():\n    return sum(1 for w in words if w in ('if', 'for', 'while', 'try', 'with'))",
         after="def run():\n    return sum(1 for w in words if w in {'if', 'for', 'while', 'try', 'with'})",
     )
-
-    hints = (LOOP, r"\bin\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A test against a display of three constants or more in a loop, in a function."""
-        if not super().may_fire(region) or not region.has(_DEF_OR_LAMBDA):
-            return False
-        loops = region.loops
-        return loops.has(rf"\bin\b{BLANK}[\[(]") and any(m.group(1) is None for m in _LITERAL_IN.finditer(loops.text))
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         values = node.comparator

@@ -25,8 +25,6 @@ from perflint.rules.containers._shared import (
     _store,
     _with_lines,
 )
-from perflint.rules.containers._triage import _COUNT_ONE, _DEF, _DICT_NAMES, _WSP
-from perflint.rules.hints import LOOP, Region
 
 
 def _is_one(node: cst.CSTNode) -> bool:
@@ -107,6 +105,7 @@ class ManualCounter(_ContainerRule):
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
     impact = Impact.CONSTANT
+    needs = (("def", "loop dict[]", "loop shared +="), ("def", "loop dict[]", "loop [] = get() +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -156,19 +155,6 @@ class ManualCounter(_ContainerRule):
         before="def run():\n    d = {}\n    for k in keys:\n        d[k] = d.get(k, 0) + 1\n    return d",
         after="def run():\n    return collections.Counter(keys)",
     )
-
-    hints = (LOOP, r"\+=|\bget\b")  # `d[k] += 1`, `d.get(k, 0) + 1`
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`NAME[` and `...] += 1`/`...] = N.get` in a loop, where NAME may be bound to `{}`
-        or `dict()`, in a def."""
-        if not super().may_fire(region) or not region.has(_DEF):
-            return False
-        loops = region.loops
-        if not loops.has(_COUNT_ONE):
-            return False
-        return any(loops.has(rf"\b{name}{_WSP}\[") for name in region.captures(_DICT_NAMES))
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous or node.orelse or not isinstance(node.body, cst.IndentedBlock):

@@ -26,8 +26,6 @@ from perflint.rules.containers._shared import (
     _store,
     _with_lines,
 )
-from perflint.rules.containers._triage import _DEF, _EMPTY_STORE
-from perflint.rules.hints import BLANK, LOOP, Region
 
 # -- PFL307 ---------------------------------------------------------------------------------
 FACTORIES = {"List": "list", "Dict": "dict", "Integer": "int"}
@@ -115,6 +113,7 @@ class ManualDefaultdict(_ContainerRule):
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"
     impact = Impact.CONSTANT
+    needs = (("def", "loop not in", "loop [] = empty"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -154,16 +153,6 @@ class ManualDefaultdict(_ContainerRule):
         after="def run():\n    d = collections.defaultdict(list)\n    for k, v in pairs:\n        d[k].append(v)\n"
         "    return d",
     )
-
-    hints = (LOOP, r"\bnot\b", r"\bin\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`not in` and `...] = <empty list, dict, set or 0>` in a loop, in a def."""
-        if not super().may_fire(region) or not region.has(_DEF):
-            return False
-        loops = region.loops
-        return loops.has(rf"\bnot{BLANK}in\b") and loops.has(_EMPTY_STORE)
 
     def visit_If(self, node: cst.If) -> None:
         if node.orelse is not None or not isinstance(node.test, cst.Comparison):

@@ -9,8 +9,6 @@ from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import register
 from perflint.rules.containers._container_rule import _ContainerRule
 from perflint.rules.containers._shared import _comment_lines, _is_receiver, _method_call, _same, _with_lines
-from perflint.rules.containers._triage import _DEF, _WSP, _receivers
-from perflint.rules.hints import BLANK, LOOP, Region
 
 
 @register
@@ -32,6 +30,7 @@ class SortAfterInsert(_ContainerRule):
     name = "sort-after-insert"
     message = "appending then sorting in a loop: use `bisect.insort(xs, v)` on the sorted list"
     impact = Impact.ALGORITHMIC
+    needs = tuple(("def", f"loop {k}.sort()", f"loop {k}.append()") for k in ("name", "shared"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -70,19 +69,6 @@ class SortAfterInsert(_ContainerRule):
         after="def run():\n    xs = []\n    for v in values:\n        bisect.insort(xs, v)\n    return xs",
         size=2_000,
     )
-
-    hints = (LOOP, r"\bsort\b", r"\bappend\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`... NAME.sort()` and `... NAME.append` in a loop, in a def."""
-        if not super().may_fire(region) or not region.has(_DEF):
-            return False
-        loops = region.loops
-        sorted_ = _receivers(loops, rf"\.{BLANK}sort{BLANK}\({BLANK}\)", plain=False)
-        if sorted_ is None:
-            return True
-        return any(loops.has(rf"\b{name}{_WSP}\.{BLANK}append\b") for name in sorted_)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         body = node.body

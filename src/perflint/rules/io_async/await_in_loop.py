@@ -10,9 +10,7 @@ from perflint.analysis.loops import SCOPE_TYPES
 from perflint.analysis.walk import ValueVisitor, Visitor, visit
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP, Region
 from perflint.rules.io_async._shared import _async_function
-from perflint.rules.io_async._triage import _ASYNC_DEF
 
 
 def _target_names(target: cst.BaseExpression) -> Optional[Set[str]]:
@@ -97,6 +95,7 @@ class AwaitInLoop(Rule):
     name = "await-in-loop"
     message = "awaiting in a loop runs the calls one after another: use asyncio.gather or a TaskGroup"
     impact = Impact.ALGORITHMIC
+    needs = (("async def", "loop await"),)
     default_on = False
 
     bad = (
@@ -137,13 +136,6 @@ class AwaitInLoop(Rule):
         size=100,
         note="calls that each wait 1 ms; the gain is the waiting time that overlaps",
     )
-
-    hints = (LOOP, r"\bawait\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """An `async def`'s loop must await."""
-        return super().may_fire(region) and region.has(_ASYNC_DEF) and region.loops.has(r"\bawait\b")
 
     def visit_Await(self, node: cst.Await) -> None:
         call = node.expression

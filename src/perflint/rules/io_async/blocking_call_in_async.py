@@ -9,7 +9,6 @@ import libcst as cst
 from perflint.analysis.context import FileContext, last_name
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region, aliased
 from perflint.rules.io_async._shared import (
     _BLOCKING,
     _HTTP_MODULES,
@@ -18,7 +17,6 @@ from perflint.rules.io_async._shared import (
     _SPAWN,
     _async_function,
 )
-from perflint.rules.io_async._triage import _ASYNC_DEF, _BLOCKING_CALL, _BLOCKING_MODULES, _OPEN
 
 
 @register
@@ -45,6 +43,10 @@ class BlockingCallInAsync(Rule):
     name = "blocking-call-in-async"
     message = "blocking call inside `async def` stalls the event loop: use an async API or asyncio.to_thread"
     impact = Impact.ALGORITHMIC
+    # The builtin `open`, or anything of a blocking module or `pathlib`, in an `async def`.
+    needs = (("async def", "call open"), ("async def", "annotated pathlib.*")) + tuple(
+        ("async def", f"call {m}.*") for m in sorted({n.split(".")[0] for n in [*_BLOCKING, *_HTTP_MODULES, "pathlib"]})
+    )
 
     bad = (
         Example("import time\n\nasync def f():\n    time.sleep(1)\n"),
@@ -98,21 +100,6 @@ class BlockingCallInAsync(Rule):
         size=100,
         note="tasks that each wait 1 ms: blocking waits add up, async waits overlap",
     )
-
-    hints = (r"\basync\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """An `async def` must call a blocking name: the builtin `open`, or a name the
-        file binds to a module of `_BLOCKING`, `pathlib` or an HTTP client (or to
-        something in one: `Path`), or
-        one the file may bind to an attribute of such a name (`sleep = time.sleep`)."""
-        if not (super().may_fire(region) and region.has(_ASYNC_DEF) and region.has(_BLOCKING_CALL)):
-            return False
-        if region.has(_OPEN):
-            return True
-        names = region.bound_to(_BLOCKING_MODULES)
-        return names is None or region.mentions(names) or aliased(region, names)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

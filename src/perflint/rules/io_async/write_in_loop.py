@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from typing import List, Optional, Tuple
 
 import libcst as cst
@@ -11,8 +10,6 @@ from perflint.analysis.scope import Binding
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP, Region, aliased
-from perflint.rules.io_async._triage import _WRITE_NAME
 
 # Writers whose `writelines` is measurably faster than a loop of `write` calls (see the
 # rule's docs: for files and io.StringIO it is not).
@@ -62,6 +59,7 @@ class WriteInLoop(Rule):
     name = "write-in-loop"
     message = "writing item by item to a BytesIO in a loop: use `buf.writelines(items)`"
     impact = Impact.CONSTANT
+    needs = (("loop name.write()", "file call io.BytesIO"), ("loop shared.write()", "file call io.BytesIO"))
     fix = Applicability.SAFE
 
     bad = (
@@ -113,21 +111,6 @@ class WriteInLoop(Rule):
         "    return buf.getvalue()",
         after="def run():\n    buf = io.BytesIO()\n    buf.writelines(chunks)\n    return buf.getvalue()",
     )
-
-    hints = (LOOP, r"\bwrite\b")
-    file_hints = (r"\bBytesIO\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A loop must call `x.write(name)`; in a def or class (the scope that binds
-        `x`), a name the file binds to `io` or `io.BytesIO` must appear, or the file
-        may bind a name to an attribute of one (`B = io.BytesIO`)."""
-        if not (super().may_fire(region) and region.loops.has(_WRITE_NAME)):
-            return False
-        if not isinstance(region.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return True  # a module-level loop: `x` is bound elsewhere in the file
-        names = region.bound_to({"io"})
-        return names is None or region.mentions(names) or aliased(region, names)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or node.orelse is not None:

@@ -37,6 +37,7 @@ class BinCount(Rule):
     name = "bin-count"
     message = "count the set bits with `int.bit_count()` instead of `bin(x).count(\"1\")`"
     impact = Impact.CONSTANT
+    needs = (("call bin", "call count"),)
     fix = Applicability.SAFE
     min_target = (3, 10)
     availability = "target >= 3.10"
@@ -71,7 +72,6 @@ class BinCount(Rule):
         after="def run():\n    return sum(x.bit_count() for x in xs)",
     )
 
-    hints = (r"\bbin\b", r"\bcount\b")
     _mentions: Optional[bool] = None
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -89,7 +89,6 @@ class BinCount(Rule):
         known = _is_int(self.ctx, number)
         fix = self.make_fix(Edit(node, replace=_bit_count), applicability=None if known else Applicability.UNSAFE)
         self.report(node, fix=fix)
-
 
     def _knows_bit_count(self) -> bool:
         """Whether the file mentions `bit_count` already: then `bin(x).count("1")` is the

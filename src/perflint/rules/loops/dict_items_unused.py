@@ -12,9 +12,7 @@ from perflint.analysis.shapes import plain_target_names
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region, in_a_function
 from perflint.rules.loops._shared import _read_after, _receiver
-from perflint.rules.loops._triage import _ITEMS_CALL, _TWO_NAMES
 
 
 @register
@@ -39,6 +37,7 @@ class DictItemsUnused(Rule):
     name = "dict-items-unused"
     message = "one of the unpacked `items()` names is unused: iterate the keys or `values()`"
     impact = Impact.CONSTANT
+    needs = (("def", "for a, b in items()"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -96,16 +95,6 @@ class DictItemsUnused(Rule):
         before="def run():\n    total = 0\n    for k, v in d.items():\n        total += v\n    return total",
         after="def run():\n    total = 0\n    for v in d.values():\n        total += v\n    return total",
     )
-
-    hints = (r"\bfor\b", r"\bitems\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop must unpack two names from `.items()` with no argument."""
-        if not (super().may_fire(region) and in_a_function(region)):
-            return False
-        loops = region.loops
-        return loops.has(_ITEMS_CALL) and loops.has(_TWO_NAMES)
 
     def visit_For(self, node: cst.For) -> None:
         self._check(node.target, node.iter, node)

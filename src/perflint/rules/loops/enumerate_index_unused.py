@@ -12,7 +12,6 @@ from perflint.analysis.walk import children
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region, in_a_function
 from perflint.rules.loops._shared import _is_call_of, _read_after
 
 # What a comprehension's iterable must parenthesize (a statement's need not).
@@ -35,6 +34,7 @@ class EnumerateIndexUnused(Rule):
     name = "enumerate-index-unused"
     message = "the `enumerate` index is never used: iterate the sequence directly"
     impact = Impact.CONSTANT
+    needs = (("def", "for in enumerate()"),)
     fix = Applicability.SAFE
 
     bad = (
@@ -75,13 +75,6 @@ class EnumerateIndexUnused(Rule):
         before="def run():\n    total = 0\n    for _, x in enumerate(xs):\n        total += x\n    return total",
         after="def run():\n    total = 0\n    for x in xs:\n        total += x\n    return total",
     )
-
-    hints = (r"\bfor\b", r"\benumerate\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop must iterate `enumerate(...)`."""
-        return super().may_fire(region) and in_a_function(region) and region.loops.has(r"\benumerate\b")
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:

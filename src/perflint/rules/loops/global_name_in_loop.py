@@ -9,7 +9,6 @@ import libcst as cst
 from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP
 from perflint.rules.loops._shared import (
     _anchor,
     _fresh_name,
@@ -43,6 +42,7 @@ class GlobalNameInLoop(Rule):
     name = "global-name-in-loop"
     message = "module-level variable looked up on every pass: bind it to a local before the loop"
     impact = Impact.CONSTANT
+    needs = (("def", "loop"),)
     fix = Applicability.UNSAFE
     default_on = False
 
@@ -77,8 +77,6 @@ class GlobalNameInLoop(Rule):
         after="def run():\n    scale = SCALE\n    return [x * scale for x in xs]",
         note="small on 3.11+, which caches global lookups",
     )
-
-    hints = (LOOP,)
 
     def __init__(self, ctx: FileContext, findings: list) -> None:
         super().__init__(ctx, findings)

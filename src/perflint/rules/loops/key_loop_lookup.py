@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, List, Optional, Tuple, cast
+from typing import List, Optional
 
 import libcst as cst
 
@@ -11,7 +11,6 @@ from perflint.analysis.scope import ScopeFacts
 from perflint.analysis.shapes import annotated_as
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region, in_a_function
 from perflint.rules.loops._shared import (
     _fresh_name,
     _read_after,
@@ -51,6 +50,7 @@ class KeyLoopLookup(Rule):
     name = "key-loop-lookup"
     message = "the loop looks up `d[k]` for each key: iterate `d.items()` (or `d.values()`)"
     impact = Impact.CONSTANT
+    needs = (("def", "key lookup"),)  # `for k in d` reading `d[k]`
     fix = Applicability.UNSAFE
 
     bad = (
@@ -86,16 +86,6 @@ class KeyLoopLookup(Rule):
         before="def run():\n    total = 0\n    for k in d:\n        total += k + d[k]\n    return total",
         after="def run():\n    total = 0\n    for k, v in d.items():\n        total += k + v\n    return total",
     )
-
-    hints = (r"\bfor\b", r"\[")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop over `d` (or `d.keys()`) must subscript `d` with the loop's name."""
-        if not (super().may_fire(region) and in_a_function(region)):
-            return False
-        loops = region.loops
-        return any(loops.has(rf"\b{d}\s*\[[\s(]*{k}[\s)]*\]") for k, d in cast("FrozenSet[Tuple[str, str]]", loops.captures(_KEY_LOOP)))
 
     def visit_For(self, node: cst.For) -> None:
         mapping = _keys_of(node.iter)

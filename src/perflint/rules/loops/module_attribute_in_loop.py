@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -12,7 +11,6 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.shapes import dotted
 from perflint.model import Applicability, Bench, Case, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import GAP, LOOP, Region, in_a_function, names_of
 from perflint.rules.loops._shared import (
     _CHEAP_MODULES,
     _CONTAINERS,
@@ -27,7 +25,6 @@ from perflint.rules.loops._shared import (
     _taken_names,
     _worth_hoisting,
 )
-from perflint.rules.loops._triage import _MODULE_CALL, _MODULE_NAMES, _OS_PATH_CALL, _PATH_CALL
 
 # `from PKG import NAME` binds a module only for these well-known submodules.
 _SUBMODULES = frozenset(
@@ -129,6 +126,10 @@ class ModuleAttributeInLoop(Rule):
     name = "module-attribute-in-loop"
     message = "module attribute looked up on every pass: bind it to a local before the loop"
     impact = Impact.CONSTANT
+    # A function's loop calls a cheap module's function or a pure path function through its module.
+    needs = tuple(("def", f"loop call {m}.*") for m in sorted(_CHEAP_MODULES)) + tuple(
+        ("def", f"loop call {m}.{f}") for m in sorted(_PATH_MODULES) for f in sorted(_PURE_PATH_FUNCTIONS)
+    )
     fix = Applicability.UNSAFE
 
     bad = (
@@ -211,32 +212,6 @@ class ModuleAttributeInLoop(Rule):
         ),
         note="3.11 and later specialize global and module attribute lookups; the second case is a comprehension",
     )
-
-    hints = (LOOP,)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A loop in a def must call `m.f(...)` through a name `import` binds to a cheap
-        module, `m.f` a pure path function of a path module or `os.path.f` of `os`."""
-        if not (super().may_fire(region) and in_a_function(region)):
-            return False
-        names = names_of(region.imports, _MODULE_NAMES, _MODULE_NAMES | {"path"})
-        if names is None:
-            return True
-        loops = region.loops
-        for name in names:
-            if name not in loops.text:
-                continue
-            target = region.imports[name] if region.imports else name  # type: ignore[index]
-            if name == "os" or target == "os":
-                call = _OS_PATH_CALL
-            elif name == "path" or target in _PATH_MODULES or name in _PATH_MODULES:
-                call = _PATH_CALL
-            else:
-                call = _MODULE_CALL
-            if loops.has(rf"\b{re.escape(name)}{GAP}\.{call}"):
-                return True
-        return False
 
     def __init__(self, ctx: FileContext, findings: list) -> None:
         super().__init__(ctx, findings)

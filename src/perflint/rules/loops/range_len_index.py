@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Dict, List, Optional
 
 import libcst as cst
@@ -10,7 +9,6 @@ import libcst as cst
 from perflint.analysis.scope import ScopeFacts
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import GAP, Region, in_a_function
 from perflint.rules.loops._shared import (
     _fresh_name,
     _is_call_of,
@@ -19,7 +17,6 @@ from perflint.rules.loops._shared import (
     _taken_names,
     _use_kind,
 )
-from perflint.rules.loops._triage import _RANGE_LEN, _RANGE_LEN_COMPILED
 
 
 def _element_names(sequence: str) -> List[str]:
@@ -55,6 +52,7 @@ class RangeLenIndex(Rule):
     name = "range-len-index"
     message = "the index is only used as `xs[i]`: iterate the sequence directly"
     impact = Impact.CONSTANT
+    needs = (("def", "index lookup"),)  # `for i in range(len(xs))` reading `xs[i]`
     fix = Applicability.UNSAFE
 
     bad = (
@@ -102,21 +100,6 @@ class RangeLenIndex(Rule):
         before="def run():\n    total = 0\n    for i in range(len(xs)):\n        total += xs[i]\n    return total",
         after="def run():\n    total = 0\n    for x in xs:\n        total += x\n    return total",
     )
-
-    hints = (r"\bfor\b", r"\brange\b", r"\blen\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's `for i in range(len(xs))` must read `xs[i]`."""
-        if not (super().may_fire(region) and in_a_function(region)):
-            return False
-        loops = region.loops
-        if not loops.has(_RANGE_LEN):
-            return False
-        return any(
-            re.search(rf"\b{sequence}{GAP}\[{GAP}{index}{GAP}\]", loops.text)
-            for index, sequence in _RANGE_LEN_COMPILED.findall(loops.text)
-        )
 
     def visit_For(self, node: cst.For) -> None:
         call = node.iter

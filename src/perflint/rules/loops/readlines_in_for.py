@@ -10,9 +10,7 @@ from perflint.analysis.scope import ScopeFacts
 from perflint.analysis.shapes import dotted
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region, in_a_function
 from perflint.rules.loops._shared import _comprehension_of, _is_call_of, _receiver
-from perflint.rules.loops._triage import _READLINES_CALL
 
 
 @register
@@ -33,6 +31,7 @@ class ReadlinesInFor(Rule):
     name = "readlines-in-for"
     message = "iterate the file directly instead of calling `readlines()`"
     impact = Impact.CONSTANT
+    needs = (("def", "for in readlines()"),)
     fix = Applicability.SAFE
 
     bad = (
@@ -68,13 +67,6 @@ class ReadlinesInFor(Rule):
         after="def run():\n    stream.seek(0)\n    return sum(len(line) for line in stream)",
         note="similar speed; the gain is memory (no list of every line)",
     )
-
-    hints = (r"\bfor\b", r"\breadlines\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop must iterate `x.readlines()`, with no argument."""
-        return super().may_fire(region) and in_a_function(region) and region.loops.has(_READLINES_CALL)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:

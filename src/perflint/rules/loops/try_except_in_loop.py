@@ -8,7 +8,6 @@ import libcst as cst
 
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP
 from perflint.rules.loops._shared import _EXITS
 
 
@@ -39,6 +38,7 @@ class TryExceptInLoop(Rule):
     name = "try-except-in-loop"
     message = "`try` entered on every pass: wrap the loop in it (the handlers end the loop anyway)"
     impact = Impact.CONSTANT
+    needs = (("loop try",),)
     availability = "target < 3.11"
     below_target = (3, 11)
 
@@ -75,8 +75,6 @@ class TryExceptInLoop(Rule):
         "    except ValueError:\n        pass\n    return out",
         note="about 1.0x on 3.11+ (zero-cost exceptions); the rule applies only to older targets",
     )
-
-    hints = (LOOP, r"\btry\b")
 
     def visit_For(self, node: cst.For) -> None:
         self._check(node)

@@ -6,9 +6,7 @@ import libcst as cst
 
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region, in_a_function
 from perflint.rules.loops._shared import _comprehension_of, _is_call_of, _use_kind
-from perflint.rules.loops._triage import _IN_LIST
 
 _DISPLAYS = (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp)
 
@@ -27,6 +25,7 @@ class UnnecessaryListCast(Rule):
     name = "unnecessary-list-cast"
     message = "iterate the collection directly instead of copying it with `list()`/`tuple()`"
     impact = Impact.CONSTANT
+    needs = (("def", "for in list()"), ("def", "for in tuple()"), ("def", "loop in list()"), ("def", "loop in tuple()"))
     fix = Applicability.SAFE
 
     bad = (
@@ -61,13 +60,6 @@ class UnnecessaryListCast(Rule):
         before="def run():\n    total = 0\n    for x in list(xs):\n        total += x\n    return total",
         after="def run():\n    total = 0\n    for x in xs:\n        total += x\n    return total",
     )
-
-    hints = (r"\b(?:list|tuple)\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A def's loop must iterate `list(...)`/`tuple(...)` (`in(list(x))` too)."""
-        return super().may_fire(region) and in_a_function(region) and region.loops.has(_IN_LIST)
 
     def visit_For(self, node: cst.For) -> None:
         self._check(node.iter, node)

@@ -17,7 +17,6 @@ from perflint.analysis.shapes import contains, has_async_for, is_name
 from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Bound, Example, Finding, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import BLANK, Region
 from perflint.rules.sequences._shared import (
     _call,
     _int_value,
@@ -25,7 +24,6 @@ from perflint.rules.sequences._shared import (
     _sole_slice,
     _split_args,
 )
-from perflint.rules.sequences._triage import _FIRST, _FIRST_OF_CALL, _FIRST_PATTERN, _may_copy, _openers
 
 
 def _is_index(node: cst.Subscript, value: int) -> bool:
@@ -93,6 +91,7 @@ class FirstElementCopy(Rule):
     name = "first-element-copy"
     message = "use `next(iter(x))` instead of copying `x` into a list to take its first element"
     impact = Impact.ALGORITHMIC
+    needs = (("list()[]",), ("tuple()[]",), ("display[]",))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -163,20 +162,6 @@ class FirstElementCopy(Rule):
         before="def run():\n    return list(d)[0]",
         after="def run():\n    return next(iter(d))",
     )
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`[0]` after `)` (a `list()`/`tuple()` call, or a display in parentheses) or
-        after `]` (a display holding `*x`, or a comprehension: found in `region.loops`)."""
-        if not ("0" in region.text and region.has(_FIRST)):
-            return False
-        call = region.has(r"\b(?:list|tuple)\b") and region.has(_FIRST_OF_CALL)
-        if not (call or region.has(rf"\[{BLANK}\*") or region.loops.has(_FIRST)):
-            return False
-        text = region.text
-        closers = [found.start() for found in _FIRST_PATTERN.finditer(text)]
-        openers = _openers(text, closers)
-        return openers is None or any(_may_copy(text, opener, closer) for closer, opener in openers.items())
 
     def __init__(self, ctx: FileContext, findings: list[Finding]) -> None:
         super().__init__(ctx, findings)

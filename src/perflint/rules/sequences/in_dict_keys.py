@@ -10,9 +10,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.shapes import is_name
 from perflint.model import Applicability, Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
 from perflint.rules.sequences._shared import _bound_only_to, _is_builtin_call, _replacement
-from perflint.rules.sequences._triage import _KEYS_CALL, _KEYS_CALL_PATTERN, _may_be_compared, _openers
 
 
 def _is_dict_value(ctx: FileContext, value: cst.BaseExpression) -> bool:
@@ -36,6 +34,7 @@ class InDictKeys(Rule):
     name = "in-dict-keys"
     message = "use `key in dict` instead of `key in dict.keys()`"
     impact = Impact.CONSTANT
+    needs = (("in keys()",),)
     fix = Applicability.SAFE
 
     bad = (
@@ -62,19 +61,6 @@ class InDictKeys(Rule):
         before="def run():\n    return sum(1 for k in keys if k in d.keys())",
         after="def run():\n    return sum(1 for k in keys if k in d)",
     )
-
-    hints = (r"\bkeys\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A call of `.keys()` without arguments right after `in` (`for ... in` aside)."""
-        if not (super().may_fire(region) and region.has(_KEYS_CALL) and region.has(r"\bin\b")):
-            return False
-        text = region.text
-        openers = _openers(text)
-        return openers is None or any(
-            _may_be_compared(text, found.start(), openers) for found in _KEYS_CALL_PATTERN.finditer(text)
-        )
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not isinstance(node.operator, (cst.In, cst.NotIn)):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
-from typing import List, Tuple, cast
+from typing import cast
 
 import libcst as cst
 
@@ -16,18 +15,7 @@ from perflint.analysis.scope import Use
 from perflint.analysis.shapes import is_name
 from perflint.model import Applicability, Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP, Region
 from perflint.rules.sequences._shared import _bound_only_to, _is_builtin_call, _replacement, _self_assignment
-from perflint.rules.sequences._triage import (
-    _DEF,
-    _DEF_STATEMENTS,
-    _bindings,
-    _is_concat_of,
-    _list_or_concat,
-    _parameters,
-    _placed_statements,
-    _self_rebinding,
-)
 
 
 def _is_concat(name: str, value: cst.BaseExpression) -> bool:
@@ -90,6 +78,7 @@ class ListConcatInLoop(Rule):
     name = "list-concat-in-loop"
     message = "use `acc.append(v)` / `acc.extend(other)` instead of `acc = acc + ...` in a loop"
     impact = Impact.ALGORITHMIC
+    needs = (("def", "loop list = +"), ("def", "loop global = +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -142,34 +131,6 @@ class ListConcatInLoop(Rule):
         after="def run():\n    acc = []\n    for v in data:\n        acc.append(v)\n    return acc",
         size=2_000,
     )
-
-    hints = (LOOP, r"=\s*\(?\s*\w+\s*\+")  # `acc = acc + ...`
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`name = name + ...` in a loop of a function, where no binding of `name` in the
-        function keeps it from being a list (see `_bound_only_to`)."""
-        if not (
-            super().may_fire(region) and region.has(_DEF)
-            and "+" in region.loops.text and region.loops.has(_self_rebinding(r"\+"))
-        ):
-            return False
-        if region.node is None or "nonlocal" in region.text:
-            return True
-        concats: List[Tuple[str, ast.stmt]] = []
-        other: dict[ast.stmt, set[str]] = {}  # names bound otherwise, per function
-        for stmt, function, loops in _placed_statements(region.node):
-            if isinstance(stmt, _DEF_STATEMENTS):
-                other.setdefault(stmt, set()).update(_parameters(stmt))
-            if function is None:
-                continue
-            for name, value, sole, kind in _bindings(stmt, function):
-                if kind == "augassign" or (kind in ("assign", "annassign") and sole and _list_or_concat(name, value)):
-                    if loops and kind == "assign" and _is_concat_of(name, value):
-                        concats.append((name, function))
-                else:
-                    other.setdefault(function, set()).add(name)
-        return any(name not in other.get(function, ()) for name, function in concats)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         name = _self_assignment(node)

@@ -12,9 +12,7 @@ from perflint.analysis.growth import (
 from perflint.analysis.shapes import is_name
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
 from perflint.rules.sequences._shared import _int_value, _is_reference
-from perflint.rules.sequences._triage import _DEF, _POP_END
 
 
 @register
@@ -33,6 +31,8 @@ class ManualPriorityQueue(Rule):
     name = "manual-priority-queue"
     message = "use `heapq` (heappush/heappop) instead of finding and removing the smallest item each turn"
     impact = Impact.ALGORITHMIC
+    needs = (("def", "while", "loop call remove", "loop call min"), ("def", "while", "loop call remove", "loop call max"),
+             ("def", "while", "loop call sort", "loop call pop"))
 
     bad = (
         Example(
@@ -74,21 +74,6 @@ class ManualPriorityQueue(Rule):
         ),
         size=2_000,
     )
-
-    hints = (r"\bwhile\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A `while` loop in a function holding `min`/`max` and `remove`, or `sort` and
-        `pop()`/`pop(0)`/`pop(-1)`."""
-        if not (super().may_fire(region) and region.has(_DEF)):
-            return False
-        loops = region.loops
-        if not loops.has(r"\bwhile\b"):
-            return False
-        if loops.has(r"\bremove\b") and loops.has(r"\b(?:min|max)\b"):
-            return True
-        return loops.has(r"\bsort\b") and loops.has(_POP_END)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -12,7 +12,6 @@ from perflint.analysis.growth import (
 from perflint.analysis.shapes import is_name
 from perflint.model import Applicability, Bench, Bound, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import BLANK, Region
 from perflint.rules.sequences._shared import _call, _module_usable, _replacement, _split_args
 
 
@@ -31,6 +30,7 @@ class QuadraticListSum(Rule):
     name = "quadratic-list-sum"
     message = "use `list(itertools.chain.from_iterable(xs))` instead of `sum(xs, [])`"
     impact = Impact.ALGORITHMIC
+    needs = (("sum([])",),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -66,13 +66,6 @@ class QuadraticListSum(Rule):
         after="import itertools\n\ndef run():\n    return list(itertools.chain.from_iterable(rows))",
         size=1_000,
     )
-
-    hints = (r"\bsum\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`sum` and an empty list after a comma or `start=`."""
-        return super().may_fire(region) and region.has(rf"[,=]{BLANK}(?:\({BLANK})*\[{BLANK}\]")
 
     def visit_Call(self, node: cst.Call) -> None:
         if not is_name(node.func, "sum"):

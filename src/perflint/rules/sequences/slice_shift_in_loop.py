@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
-from typing import List, Tuple
 
 import libcst as cst
 
@@ -17,17 +15,7 @@ from perflint.analysis.scope import Binding
 from perflint.analysis.shapes import annotated_list, is_name
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import BLANK, LOOP, Region, annotated_list_param
 from perflint.rules.sequences._shared import _SEQUENCE_METHODS, _int_value, _self_assignment, _sole_slice
-from perflint.rules.sequences._triage import (
-    _DEF,
-    _SEQUENCE_METHOD,
-    _bindings,
-    _is_memoryview,
-    _is_shift_of,
-    _placed_statements,
-    _self_rebinding,
-)
 
 
 def _is_shift(name: str, value: cst.BaseExpression | None) -> bool:
@@ -62,6 +50,10 @@ class SliceShiftInLoop(Rule):
     name = "slice-shift-in-loop"
     message = "shifting with `xs = xs[1:]` copies the rest each turn: keep an index or use a deque"
     impact = Impact.ALGORITHMIC
+    # `x = x[n:]` where `x` is bound to something else too, or is used as a str, bytes or list.
+    needs = (("def", "loop valued = [n:]"), ("def", "loop list = [n:]")) + tuple(
+        ("def", f"loop .{method}() = [n:]") for method in sorted(_SEQUENCE_METHODS)
+    )
 
     bad = (
         Example(
@@ -106,53 +98,6 @@ class SliceShiftInLoop(Rule):
         ),
         size=2_000,
     )
-
-    hints = (LOOP, r"=\s*\w+\s*\[")  # `xs = xs[...]`
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`name = name[start:]` in a loop of a function, the start neither empty nor
-        negative, where `visit_Assign` would not give up on `name`: rebound otherwise in
-        that loop, bound to a memoryview, or only a parameter or target never used as a
-        str, bytes or list."""
-        if not (
-            super().may_fire(region) and region.has(_DEF)
-            and region.loops.has(_self_rebinding(rf"\[{BLANK}(?![-:\]])"))
-            and region.loops.has(rf":{BLANK}(?::{BLANK})?\]")
-        ):
-            return False
-        if region.node is None or "nonlocal" in region.text:
-            return True
-        shifts: List[Tuple[str, ast.stmt, ast.stmt]] = []  # name, function, innermost loop
-        # Per function and name: other bindings, each as (statement, loops around it).
-        other: dict[Tuple[ast.stmt, str], List[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]] = {}
-        valued: set[Tuple[ast.stmt, str]] = set()  # other bindings with a value
-        views: set[Tuple[ast.stmt, str]] = set()  # ... a memoryview among them
-        for stmt, function, loops in _placed_statements(region.node):
-            if function is None:
-                continue
-            for name, value, sole, kind in _bindings(stmt, function):
-                key = (function, name)
-                if kind == "assign" and _is_shift_of(name, value):
-                    if sole and loops:
-                        shifts.append((name, function, loops[0]))
-                    continue
-                other.setdefault(key, []).append((stmt, loops))
-                if value is not None:
-                    valued.add(key)
-                    views.update([key] if _is_memoryview(value) else [])
-        for name, function, loop in shifts:
-            key = (function, name)
-            if key in views or any(s is loop or loop in around for s, around in other.get(key, ())):
-                continue
-            if (
-                key in valued
-                or region.has(rf"\b{name}{BLANK}:=")
-                or region.has(rf"\b{name}{BLANK}\.{BLANK}{_SEQUENCE_METHOD}")
-                or annotated_list_param(region, name)
-            ):
-                return True
-        return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
         name = _self_assignment(node)

@@ -12,7 +12,6 @@ from perflint.analysis.growth import (
 from perflint.analysis.shapes import is_name
 from perflint.model import Applicability, Bench, Case, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
 from perflint.rules.sequences._shared import (
     _call,
     _int_value,
@@ -22,7 +21,6 @@ from perflint.rules.sequences._shared import (
     _sole_slice,
     _split_args,
 )
-from perflint.rules.sequences._triage import _PICK_OF_CALL, _PICK_PATTERN, _may_call, _openers
 
 # -- helpers shared by the rules of this module ------------------------------------------
 
@@ -68,6 +66,7 @@ class SortedForMinMax(Rule):
     name = "sorted-for-min-max"
     message = "use `min()`/`max()` or `heapq.nsmallest()`/`nlargest()` instead of sorting to take the extremes"
     impact = Impact.ALGORITHMIC
+    needs = (("sorted()[]",),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -128,21 +127,6 @@ class SortedForMinMax(Rule):
         variants=(Case("presorted", setup="data = [i / N for i in range(N)]"),),
         note="random floats; on presorted input (the second case) sorted() wins",
     )
-
-    hints = (r"\bsorted\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A call of `sorted` subscripted by an int or a slice with one int bound
-        (`sorted(x)[0]`, `sorted(x)[:3]`)."""
-        if not (super().may_fire(region) and region.has(_PICK_OF_CALL)):
-            return False
-        text = region.text
-        closers = [found.start() for found in _PICK_PATTERN.finditer(text)]
-        openers = _openers(text, closers)
-        return openers is None or any(
-            _may_call(text, opener, closer, ("sorted",)) for closer, opener in openers.items()
-        )
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         call = node.value

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, List, Optional, Set, Tuple
+from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
 from perflint.analysis.context import FileContext
 from perflint.model import Finding
 from perflint.rules.base import Rule
-from perflint.rules.hints import LOOP
 from perflint.rules.strings._shared import _Shared
 from perflint.rules.strings._shared_targets import _SharedTargets
 
@@ -17,7 +16,6 @@ from perflint.rules.strings._shared_targets import _SharedTargets
 class _AccumulatorRule(Rule):
     """Reports each accumulator once per loop, at its first addition."""
 
-    hints: ClassVar[Tuple[str, ...]] = (LOOP, r"\+")
     reads_class = True  # attribute accumulators: what else the class assigns to them
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:

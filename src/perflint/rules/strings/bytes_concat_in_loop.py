@@ -10,7 +10,6 @@ from perflint.analysis.scope import Use
 from perflint.model import Applicability, Bench, Edit, Example, Fix, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
 from perflint.rules.strings._accumulator_rule import _AccumulatorRule
 from perflint.rules.strings._shared import (
     _accumulation,
@@ -19,7 +18,6 @@ from perflint.rules.strings._shared import (
     _Local,
     _local_accumulator,
 )
-from perflint.rules.strings._triage import _seen
 
 
 def _bytearray_fix(rule: Rule, ctx: FileContext, local: _Local) -> Fix:
@@ -66,6 +64,9 @@ class BytesConcatInLoop(_AccumulatorRule):
     name = "bytes-concat-in-loop"
     message = "bytes built with `+=` in a loop is copied each time (quadratic): accumulate in a `bytearray`"
     impact = Impact.ALGORITHMIC
+    needs = tuple(
+        ("def", f"loop {target} {growth}") for target in ("bytes", "shared bytes", "global") for growth in ("+=", "= +")
+    )
     fix = Applicability.UNSAFE
 
     bad = (
@@ -137,15 +138,6 @@ class BytesConcatInLoop(_AccumulatorRule):
         ),
         size=20_000,
     )
-
-    hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a bytes literal
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        if not super().may_fire(region):
-            return False
-        seen = _seen(region)
-        return seen is None or seen.local["bytes"] or seen.shared("bytes")
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)

@@ -8,8 +8,6 @@ import libcst as cst
 
 from perflint.model import Applicability, Bench, Bound, Edit, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
-from perflint.rules.strings._triage import _joins_generator
 
 
 @register
@@ -28,6 +26,7 @@ class JoinGenerator(Rule):
     name = "join-generator"
     message = "pass a list comprehension to `join`, not a generator expression"
     impact = Impact.CONSTANT
+    needs = (("join(GeneratorExp)",),)
     fix = Applicability.SAFE
 
     bad = (
@@ -69,17 +68,6 @@ class JoinGenerator(Rule):
         after="def run():\n    return ','.join([w for w in words])",
         size=1_000,
     )
-
-    hints = (r"\bjoin\b", r"\bfor\b")
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A `.join(` whose parentheses hold a `for` (see `_may_pass_generator`)."""
-        return super().may_fire(region) and _joins_generator(region.text)
-
-    @classmethod
-    def may_fire_in_file(cls, file: Region) -> bool:
-        return super().may_fire_in_file(file) and _joins_generator(file.text)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -12,7 +12,6 @@ from perflint.analysis.scope import ScopeFacts
 from perflint.analysis.walk import Visitor, visit
 from perflint.model import Applicability, Bench, Example, Fix, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
 from perflint.rules.strings._accumulator_rule import _AccumulatorRule
 from perflint.rules.strings._shared import (
     LoopStatement,
@@ -24,7 +23,6 @@ from perflint.rules.strings._shared import (
     _read_names,
     _Shared,
 )
-from perflint.rules.strings._triage import _seen
 
 # Builtins that run no user code on str arguments beyond `__str__`/`__format__`-like hooks.
 _PLAIN_BUILTINS = frozenset((
@@ -155,6 +153,8 @@ class QuadraticStrConcat(_AccumulatorRule):
         "collect the parts in a list and `\"\".join` them"
     )
     impact = Impact.ALGORITHMIC
+    # An attribute or item known to hold a str, or a global or nonlocal, added to in a loop.
+    needs = tuple(("def", f"loop {target} {growth}") for target in ("shared str", "global") for growth in ("+=", "= +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -248,13 +248,6 @@ class QuadraticStrConcat(_AccumulatorRule):
         ),
         size=20_000,
     )
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        if not super().may_fire(region):
-            return False
-        seen = _seen(region)
-        return seen is None or seen.shared("str")
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         found = self.shared(node, "str")

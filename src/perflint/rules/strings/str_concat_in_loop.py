@@ -6,10 +6,8 @@ import libcst as cst
 
 from perflint.model import Applicability, Bench, Example, Impact
 from perflint.rules.base import register
-from perflint.rules.hints import Region
 from perflint.rules.strings._accumulator_rule import _AccumulatorRule
 from perflint.rules.strings._shared import _exits_unobserved, _join_fix, _local_accumulator
-from perflint.rules.strings._triage import _seen
 
 
 @register
@@ -36,6 +34,7 @@ class StrConcatInLoop(_AccumulatorRule):
     name = "str-concat-in-loop"
     message = "str built with `+=` in a loop: append the parts to a list and `\"\".join` it after the loop"
     impact = Impact.CONSTANT
+    needs = (("def", "loop str +="), ("def", "loop str = +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -129,15 +128,7 @@ class StrConcatInLoop(_AccumulatorRule):
         size=20_000,
     )
 
-    hints = _AccumulatorRule.hints + (r"['\"]",)  # set to a str literal
     reads_class = False  # a local of the function
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        if not super().may_fire(region):
-            return False
-        seen = _seen(region)
-        return seen is None or seen.local["str"]
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)

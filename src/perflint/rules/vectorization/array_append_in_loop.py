@@ -6,7 +6,6 @@ import libcst as cst
 
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP, Region, in_a_function
 from perflint.rules.vectorization._shared import (
     _ACCUMULATORS,
     _fixed_growth,
@@ -14,7 +13,6 @@ from perflint.rules.vectorization._shared import (
     _is_self_append_call,
     _reset_in_loop,
 )
-from perflint.rules.vectorization._triage import _ACCUMULATOR_ATTRIBUTE, _file_names, _words_of
 
 
 @register
@@ -31,6 +29,7 @@ class ArrayAppendInLoop(Rule):
     name = "array-append-in-loop"
     message = "growing a NumPy array in a loop copies it every time: collect a list, combine once"
     impact = Impact.ALGORITHMIC
+    needs = tuple(("def", f"loop call numpy.{f}") for f in sorted(_ACCUMULATORS))
 
     bad = (
         Example(
@@ -69,24 +68,6 @@ class ArrayAppendInLoop(Rule):
         "    return np.array(items, dtype=float).tolist()",
         requires=("numpy",),
     )
-
-    hints = (LOOP,)
-    file_hints = (r"\bnumpy\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """In a def, a loop that calls `numpy.<accumulator>`: through a name imported
-        from numpy or set to an attribute of it, or as an attribute of the module."""
-        if not super().may_fire(region) or not in_a_function(region) or not region.loops.has(LOOP):
-            return False
-        numpy = _file_names(region)
-        if numpy is None:
-            return True
-        loops = region.loops
-        words = loops.derived(_words_of)
-        if words & numpy.accumulators:
-            return True
-        return bool(words & _ACCUMULATORS) and bool(loops.captures(_ACCUMULATOR_ATTRIBUTE) & numpy.modules)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         found = _growth_target(node)

@@ -10,9 +10,7 @@ from perflint.analysis.context import FileContext
 from perflint.model import Applicability, Bench, Edit, Example, Impact
 from perflint.rules import rewrite
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import Region
 from perflint.rules.vectorization._shared import ARRAY, _builtin_call, expr_kind
-from perflint.rules.vectorization._triage import _MAKER_WORDS, _REDUCED, _WORD, _file_names, _scope_candidates
 
 
 def _one_dimensional(ctx: FileContext, expr: cst.BaseExpression) -> bool:
@@ -53,6 +51,7 @@ class BuiltinReductionOnArray(Rule):
     name = "builtin-reduction-on-array"
     message = "builtin reduction over a NumPy array: use the array's method (`arr.sum()`, `arr.max()`)"
     impact = Impact.CONSTANT
+    needs = tuple((f"array passed to {f}()",) for f in ("sum", "min", "max", "any", "all")) + tuple((f"{f}(array())",) for f in ("sum", "min", "max", "any", "all"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -82,27 +81,6 @@ class BuiltinReductionOnArray(Rule):
         after="def run():\n    return int(a.sum())",
         requires=("numpy",),
     )
-
-    hints = (r"\b(?:sum|min|max|any|all)\b",)
-    file_hints = (r"\b(?:numpy|pandas)\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """`sum(` (or min, max, any, all) of a name the scope may bind to an array, or of
-        what may be a call of a NumPy constructor."""
-        if not super().may_fire(region):
-            return False
-        numpy = _file_names(region)
-        candidates = _scope_candidates(region)
-        if numpy is None or candidates is None:
-            return True
-        for argument in region.captures(_REDUCED):
-            words = _WORD.findall(argument)
-            if words[0] in candidates or words[0] in numpy.makers:
-                return True
-            if words[0] in numpy.modules and any(word in _MAKER_WORDS for word in words[1:]):
-                return True
-        return False
 
     def visit_Call(self, node: cst.Call) -> None:
         if len(node.args) != 1 or _builtin_call(self.ctx, node, ("sum", "min", "max", "any", "all")) is None:

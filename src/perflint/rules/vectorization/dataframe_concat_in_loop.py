@@ -6,7 +6,6 @@ import libcst as cst
 
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP
 from perflint.rules.vectorization._shared import (
     FRAME,
     _fixed_growth,
@@ -29,6 +28,7 @@ class DataframeConcatInLoop(Rule):
     name = "dataframe-concat-in-loop"
     message = "concatenating onto a DataFrame in a loop copies it every time: concat a list once"
     impact = Impact.ALGORITHMIC
+    needs = (("loop call concat", "file import pandas"), ("loop call append", "file import pandas"))
 
     bad = (
         Example(
@@ -60,9 +60,6 @@ class DataframeConcatInLoop(Rule):
         size=1_000,
         requires=("pandas",),
     )
-
-    hints = (LOOP, r"\b(?:concat|append)\b")
-    file_hints = (r"\bpandas\b",)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         found = _growth_target(node)

@@ -23,6 +23,7 @@ class DataframeIterrows(Rule):
     name = "dataframe-iterrows"
     message = "row-by-row DataFrame loop: vectorize over columns, or use itertuples()"
     impact = Impact.CONSTANT
+    needs = (("call iterrows", "file import pandas"), ("call apply", "file import pandas"))
 
     bad = (
         Example(
@@ -55,9 +56,6 @@ class DataframeIterrows(Rule):
         size=2_000,
         requires=("pandas",),
     )
-
-    hints = (r"\b(?:iterrows|apply)\b",)
-    file_hints = (r"\bpandas\b",)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -10,15 +10,7 @@ from perflint.analysis.context import FileContext
 from perflint.analysis.growth import fixed_iterations
 from perflint.model import Bench, Example, Impact
 from perflint.rules.base import Rule, register
-from perflint.rules.hints import LOOP, Region
 from perflint.rules.vectorization._shared import ARRAY, _builtin_call, expr_kind, name_kind
-from perflint.rules.vectorization._triage import (
-    _MAKER_WORDS,
-    _file_names,
-    _may_iterate_array,
-    _scope_candidates,
-    _words_of,
-)
 
 # -- PFL601 -------------------------------------------------------------------------------
 
@@ -220,6 +212,8 @@ class ElementwiseLoopOverArray(Rule):
     name = "elementwise-loop-over-array"
     message = "element-by-element loop over a NumPy array: use a vectorized expression"
     impact = Impact.CONSTANT
+    needs = (("loop array iterated",), ("for in array()",), ("array passed to enumerate()",), ("array passed to zip()",),
+             ("for in range()", "loop array[]"))
 
     bad = (
         Example(
@@ -282,25 +276,6 @@ class ElementwiseLoopOverArray(Rule):
         after="def run():\n    return (a * b).tolist()",
         requires=("numpy",),
     )
-
-    hints = (LOOP,)
-    file_hints = (r"\b(?:numpy|pandas)\b",)
-
-    @classmethod
-    def may_fire(cls, region: Region) -> bool:
-        """A `for` whose text mentions a name the scope may bind to an array, or calls
-        what may be a NumPy constructor, and whose header has a shape `_iteration`
-        accepts over one of them (see `_may_iterate_array`)."""
-        if not super().may_fire(region) or not region.loops.has(r"\bfor\b"):
-            return False
-        numpy = _file_names(region)
-        candidates = _scope_candidates(region)
-        if numpy is None or candidates is None:
-            return True
-        words = region.loops.derived(_words_of)
-        if not (words & candidates or words & numpy.makers or (words & _MAKER_WORDS and words & numpy.modules)):
-            return False
-        return _may_iterate_array(region, numpy, candidates)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or node.orelse is not None:
