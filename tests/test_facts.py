@@ -31,6 +31,9 @@ def facts(code: str) -> set:
         ("def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n", "recursive"),
         ("from functools import lru_cache as memo\n@memo\ndef f():\n    pass\n", "@functools.lru_cache"),
         ("def f(s):\n    while s:\n        s.startswith('a')\n        s = s[1:]\n", "loop .startswith() = [n:]"),
+        ("def f(d):\n    return [v for k, v in d.items() if v]\n", "loop for a, b in items(), one unused"),
+        ("def f(xs):\n    for i, (a, b) in enumerate(xs):\n        print(a, b)\n", "loop for a, b in enumerate(), one unused"),
+        ("def f(xs):\n    return {k: v for k, v in xs}\n", "identity comprehension"),
     ],
 )
 def test_found(code: str, fact: str) -> None:
@@ -50,6 +53,9 @@ def test_found(code: str, fact: str) -> None:
         # one call of itself is no tree recursion; a decorated def is left alone
         ("def f(n):\n    return f(n - 1)\n", "recursive"),
         ("@cache\ndef f(n):\n    return f(n - 1) + f(n - 2)\n", "recursive"),
+        # both parts of the target read; a filtered comprehension is no copy
+        ("def f(d):\n    for k, v in d.items():\n        print(k, v)\n", "loop for a, b in items(), one unused"),
+        ("def f(xs):\n    return [x for x in xs if x]\n", "identity comprehension"),
     ],
 )
 def test_not_found(code: str, fact: str) -> None:

@@ -1,20 +1,16 @@
-"""The facts triage judges regions by: one `ast` pass over each function, method, class or
-other top-level statement (see engine/triage.py).
+"""The facts triage judges regions by: one `ast` pass over each top-level function, method
+or other statement (see engine/triage.py, and `Rule.needs` for how rules ask for them).
 
-A fact is a short string naming something the region's code does, such as `"loop"`,
-`"call sorted"`, `"loop list.pop(0)"` (a name some statement of the region binds to a
-list has `.pop(0)` called on it in a loop) or `"in display"`. Every fact found inside a
-`for`, a `while` or a comprehension is also recorded with the prefix `"loop "`. Rules
-declare which facts they need (`Rule.needs`); the facts are necessary conditions only,
-and coarser than the rules' visitors, so a region they keep may hold no finding, but
-one they drop never does (`benchmarks/triage_check.py` checks it on large code).
+A fact is a short string naming what the code does: `"call sorted"`, `"in display"`,
+`"list.pop(0)"` (`.pop(0)` called on a name the region binds to a list). A fact found
+inside a `for`, a `while` or a comprehension also comes prefixed with `"loop "`. Facts are
+coarser than the visitors: a region they keep may hold no finding, one they drop never
+does (`benchmarks/triage_check.py` checks that on large code).
 
-Names carry kinds, from what the region binds them to: `list` (a list display,
-comprehension or `list(...)` call, or a `list`/`List` annotation), `slice` (a slice of
-something), `dict`, `set`, `str`, `bytes` (literals and constructor calls), `array` (a
-call of something imported from NumPy or pandas, or an `ndarray`/`NDArray`/`DataFrame`
-annotation) and `name` (any plain name). Attributes and subscripts have the kind
-`shared`, and so do names declared `global` or `nonlocal`.
+Names get kinds from what the region binds them to: `list`, `slice`, `dict`, `set`, `str`,
+`bytes` (displays, literals, constructor calls, annotations), `array` (a call of something
+from NumPy or pandas, an `ndarray` annotation), `valued` (any value), `global` (declared
+global or nonlocal); `name` is any name, `shared` any attribute or item.
 """
 
 from __future__ import annotations
@@ -31,7 +27,19 @@ _KINDS_OF_DISPLAYS = {ast.List: "list", ast.ListComp: "list", ast.Dict: "dict", 
 _ARRAY_MODULES = ("numpy", "pandas")
 _ANNOTATION_KINDS = {"list": "list", "List": "list", "ndarray": "array", "NDArray": "array", "DataFrame": "array",
                      "Series": "array", "ArrayLike": "array"}
-_EMPTY = (ast.List, ast.Dict, ast.Set, ast.Tuple)
+_LOOP_NODES = frozenset(_LOOPS + _COMPREHENSIONS)
+# Fields that hold no code the facts read (names, contexts, operators: handlers read
+# operators off their node).
+_LEAVES = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "names", "module", "level", "kind",
+                     "type_comment", "is_async", "conversion", "type_ignores", "kwd_attrs", "rest"})
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> Tuple[str, ...]:
+    """The fields of a node type that may hold nodes (none for a str or None in a list)."""
+    if not issubclass(kind, ast.AST) or kind is ast.Constant:
+        return ()
+    return tuple(field for field in kind._fields if field not in _LEAVES)
 Event = Tuple[str, str, bool]  # key (a name, or "" for an attribute or item), what, in a loop
 
 
@@ -67,29 +75,35 @@ class Facts:
         self.calls: Dict[str, int] = {}  # calls of plain names, by name
         self.recursive: List[str] = []  # undecorated defs with named parameters only
 
-    def scan(self, node: ast.AST) -> Set[str]:
+    def scan(self, node: ast.AST) -> Set[str]:  # a region's facts, when no pass shares its kinds
         self.walk(node)
         return self.resolve()
 
     def walk(self, node: ast.AST) -> None:
-        stack: List[Tuple[ast.AST, bool]] = [(node, False)]
-        add = self.found.add
-        while stack:
-            node, loop = stack.pop()
-            kind = type(node)
-            handler = _HANDLERS.get(kind)
-            if handler is not None:
-                handler(self, node, loop)
-            if kind in _LOOPS or kind in _COMPREHENSIONS:
-                loop = True
-                add("while" if kind is ast.While else "for")
-                add("loop")
-            for field in node._fields:
-                value = getattr(node, field, None)
-                if type(value) is list:
-                    stack.extend([(item, loop) for item in value if isinstance(item, ast.AST)])
-                elif isinstance(value, ast.AST):
-                    stack.append((value, loop))
+        """Visit every node once: first what runs outside loops, then what runs in them
+        (everything under a loop or comprehension), which `loop` says to the handlers."""
+        outside: List[Any] = [node]
+        inside: List[Any] = []
+        for stack, loop in ((outside, False), (inside, True)):
+            while stack:
+                node = stack.pop()
+                kind = type(node)
+                fields = _FIELDS.get(kind)
+                if fields is None:
+                    fields = _FIELDS[kind] = _child_fields(kind)
+                handler = _HANDLERS.get(kind)
+                if handler is not None:
+                    handler(self, node, loop)
+                into = stack
+                if kind in _LOOP_NODES:
+                    into = inside
+                    self.found.update(("loop", "while" if kind is ast.While else "for"))
+                for field in fields:
+                    value = getattr(node, field, None)
+                    if type(value) is list:
+                        into.extend(value)
+                    elif value is not None:
+                        into.append(value)
 
     def fact(self, fact: str, loop: bool) -> None:
         self.found.add(fact)
@@ -178,8 +192,6 @@ class Facts:
         if value is None:
             return
         kind = self.kind_of(value)
-        if kind in ("str", "bytes"):
-            self.found.add(kind + " value")
         for target in targets:
             known = key(target)
             if known.isidentifier():
@@ -193,15 +205,12 @@ class Facts:
                 if kind is not None:
                     self.bind(known, "shared " + kind)
                 self._rebinding(known, value, loop)
-            if isinstance(target, ast.Subscript):
-                if isinstance(value, _EMPTY) and not getattr(value, "elts", getattr(value, "keys", None)):
-                    self.fact("[] = empty", loop)
-                elif isinstance(value, ast.Constant) and value.value == 0:
-                    self.fact("[] = empty", loop)
-                elif isinstance(value, ast.Call) and not value.args and terminal(value.func) in ("list", "dict", "set"):
-                    self.fact("[] = empty", loop)
-                elif isinstance(value, ast.BinOp) and isinstance(value.left, ast.Call):
-                    self.fact(f"[] = {terminal(value.left.func)}() +", loop)
+            if not isinstance(target, ast.Subscript):
+                continue
+            if isinstance(value, ast.BinOp) and isinstance(value.left, ast.Call):
+                self.fact(f"[] = {terminal(value.left.func)}() +", loop)
+            elif _is_empty(value, kind):
+                self.fact("[] = empty", loop)
 
     def _rebinding(self, known: str, value: ast.expr, loop: bool) -> bool:
         """`x = x + ...` and `x = x[n:]` (`n` not negative): `x` rebound to a longer or
@@ -218,6 +227,15 @@ class Facts:
                 self.events.append((known, " = [n:]", loop))
             return True
         return False
+
+
+def _is_empty(value: ast.expr, kind: Optional[str]) -> bool:
+    """`[]`, `{}`, `0`, or a constructor called without arguments (`set()`)."""
+    if isinstance(value, ast.Call):
+        return kind is not None and not value.args
+    if isinstance(value, (ast.List, ast.Dict)):
+        return not (value.elts if isinstance(value, ast.List) else value.keys)
+    return isinstance(value, ast.Constant) and value.value == 0
 
 
 def _call(facts: Facts, node: ast.Call, loop: bool) -> None:
@@ -250,8 +268,16 @@ def _call(facts: Facts, node: ast.Call, loop: bool) -> None:
         facts.fact("sum([])", loop)
 
 
-def _iterated(facts: Facts, target: ast.expr, iterable: ast.expr, loop: bool) -> None:
-    """`for target in iterable`, as a statement or a comprehension's clause."""
+def _unused(target: ast.expr, scope: List[ast.AST]) -> bool:
+    """Whether one of a two-item target's parts is no name `scope` reads (`k, v` of
+    `d.items()`, `i, x` of `enumerate(xs)`)."""
+    read = {node.id for part in scope for node in ast.walk(part) if isinstance(node, ast.Name)}
+    return any(not {n.id for n in ast.walk(part) if isinstance(n, ast.Name)} & read for part in target.elts)  # type: ignore[attr-defined]
+
+
+def _iterated(facts: Facts, target: ast.expr, iterable: ast.expr, loop: bool, scope: List[ast.AST]) -> None:
+    """`for target in iterable`, as a statement or a comprehension's clause; `scope` is
+    the code that can read the target."""
     facts.event(iterable, " iterated", True)
     by = "key"
     if isinstance(iterable, ast.Call):
@@ -260,13 +286,13 @@ def _iterated(facts: Facts, target: ast.expr, iterable: ast.expr, loop: bool) ->
         if facts.is_array_call(iterable):
             facts.fact("for in array()", True)
         inner = iterable.args[0] if iterable.args else None
-        if name == "range" and isinstance(inner, ast.Call):
-            facts.fact(f"for in range({terminal(inner.func)}())", True)
+        if name == "range" and isinstance(inner, ast.Call):  # `range(len(xs))`
             by, iterable = "index", inner.args[0] if inner.args else inner
         elif isinstance(iterable.func, ast.Attribute):
             iterable = iterable.func.value  # `for k in d.keys()`
-        if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
-            facts.fact(f"for a, b in {name}()", True)
+        if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2 and name in ("items", "enumerate"):
+            if _unused(target, scope):
+                facts.fact(f"for a, b in {name}(), one unused", True)
     if isinstance(target, ast.Name) and isinstance(iterable, ast.Name):
         facts.events.append((iterable.id, f" by {by} {target.id}", True))
 
@@ -274,7 +300,7 @@ def _iterated(facts: Facts, target: ast.expr, iterable: ast.expr, loop: bool) ->
 def _for(facts: Facts, node: ast.For, loop: bool) -> None:
     """Also a loop that only builds a container: `out.append(f(x))`, `s.add(x)` (a copy:
     the item is the loop's target), `d[k] = v`, alone in its body or under an `if`."""
-    _iterated(facts, node.target, node.iter, loop)
+    _iterated(facts, node.target, node.iter, loop, [*node.body, *node.orelse])
     inner = node.body[0] if len(node.body) == 1 and not node.orelse else None
     copied = isinstance(node.target, ast.Name)
     if isinstance(inner, ast.If) and len(inner.body) == 1 and not inner.orelse:
@@ -290,12 +316,12 @@ def _for(facts: Facts, node: ast.For, loop: bool) -> None:
 
 def _comprehension(facts: Facts, node: ast.AST, loop: bool) -> None:
     generators = node.generators  # type: ignore[attr-defined]
-    for clause in generators:
-        _iterated(facts, clause.target, clause.iter, loop)
     element = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]  # type: ignore[attr-defined]
+    for index, clause in enumerate(generators):
+        _iterated(facts, clause.target, clause.iter, loop, [*element, *clause.ifs, *generators[index + 1:]])
     target = generators[0].target
     names = [t.id for t in (target.elts if isinstance(target, ast.Tuple) else [target]) if isinstance(t, ast.Name)]
-    if len(generators) == 1 and [terminal(e) for e in element] == names:
+    if len(generators) == 1 and not generators[0].ifs and [terminal(e) for e in element] == names:
         facts.fact("identity comprehension", loop)
 
 
@@ -365,7 +391,7 @@ _HANDLERS: Dict[type, Callable[[Facts, Any, bool], object]] = {
     ast.Assign: lambda f, n, loop: f.assigned(n.targets, n.value, loop),
     ast.AnnAssign: _annotated_assignment,
     ast.NamedExpr: lambda f, n, loop: f.assigned([n.target], n.value, loop),
-    ast.For: _for, ast.AsyncFor: lambda f, n, loop: _iterated(f, n.target, n.iter, loop),
+    ast.For: _for, ast.AsyncFor: lambda f, n, loop: _iterated(f, n.target, n.iter, loop, [*n.body, *n.orelse]),
     ast.Await: lambda f, n, loop: f.fact("await", loop),
     ast.Global: _declared, ast.Nonlocal: _declared,
     ast.ClassDef: lambda f, n, loop: f.found.update(f.decorators(n)),

@@ -1,24 +1,19 @@
-"""Cheap triage with the C `ast` parser before paying for libcst.
+"""Cheap triage with the C `ast` parser before paying for libcst (ten times slower).
 
-libcst parses at a tenth of `ast`'s speed, and most code cannot hold a finding. Each rule
-declares the facts it needs (`Rule.needs`, copied into the catalog so that triage imports
-no rule): alternatives, each a set of facts that must all be found (analysis/facts.py).
-One `ast` pass finds the facts of each top-level function, method of a top-level class
-and other top-level statement. A file in which no enabled rule's needs are met is only
-checked for syntax errors. Otherwise top-level functions and the methods of top-level
-classes no rule's needs are met in are replaced by a one-line stub, and so are long
-module-level data assignments and the module docstring; every kept line keeps its number
-and columns, so findings need no translation (`benchmarks/triage_check.py` measures what
-libcst then sees).
-
-Its `ast` parse also gives where statements start (engine/statements.py).
+Each rule declares the facts it needs (`Rule.needs`, copied into the catalog: triage
+imports no rule), found by one pass over each top-level function, method and other
+statement (analysis/facts.py). A file where no enabled rule's needs are met is only
+checked for syntax errors; otherwise functions and methods that meet none, long
+module-level data and the module docstring become one-line stubs, every kept line in its
+place, so findings need no translation (`benchmarks/triage_check.py` measures the share).
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
 from perflint.analysis.facts import Facts
 from perflint.catalog import Needs
@@ -36,7 +31,6 @@ class Judged(Protocol):
 
     @property
     def needs(self) -> Needs: ...
-
     @property
     def reads_class(self) -> bool: ...
 
@@ -115,27 +109,43 @@ def imports(tree: ast.Module) -> Dict[str, str]:
     return found
 
 
+Clause = Tuple[int, FrozenSet[str], FrozenSet[str]]  # rule index, facts of the region, of the file
+
+
+@functools.lru_cache(maxsize=8)
+def _clauses(rules: Tuple[Judged, ...]) -> Dict[str, List[Clause]]:
+    """Every rule's alternatives, by the longest (so rarest) fact each needs in its
+    region: a region is checked only against the alternatives of the facts it has."""
+    index: Dict[str, List[Clause]] = {}
+    for i, rule in enumerate(rules):
+        for clause in rule.needs:
+            here = frozenset(f for f in clause if not f.startswith("file "))
+            anywhere = frozenset(f[5:] for f in clause if f.startswith("file "))
+            index.setdefault(max(here, key=len, default=""), []).append((i, here, anywhere))
+    return index
+
+
 class _Judge:
     """Which rules' needs a region's facts meet, once the whole file's facts are known
     (a need starting with "file " is met by a fact anywhere in the file, or by an import:
     `file import numpy`)."""
 
     def __init__(self, rules: Sequence[Judged], names: Dict[str, str]) -> None:
-        self.clauses = [
-            [(frozenset(f for f in clause if not f.startswith("file ")),
-              frozenset(f[5:] for f in clause if f.startswith("file "))) for clause in rule.needs]
-            for rule in rules
-        ]
+        self.clauses = _clauses(tuple(rules))
+        self.triggers = set(self.clauses)
         self.file = {"import " + target.split(".")[0] for target in names.values()}
         self.kept: Set[int] = set()  # the rules that may fire somewhere
 
-    def met(self, facts: Set[str], rules: Iterable[int]) -> List[int]:
-        found = [i for i in rules if any(here <= facts and anywhere <= self.file for here, anywhere in self.clauses[i])]
-        self.kept.update(found)
+    def met(self, facts: Set[str], rules: Optional[Set[int]] = None) -> Set[int]:
+        found = {
+            i for trigger in (facts & self.triggers) | {""} for i, here, anywhere in self.clauses.get(trigger, ())
+            if (rules is None or i in rules) and here <= facts and anywhere <= self.file
+        }
+        self.kept |= found
         return found
 
     def keeps(self, facts: Set[str]) -> bool:
-        return bool(self.met(facts, range(len(self.clauses)))) or "global" in facts  # it rebinds module names
+        return bool(self.met(facts)) or "global" in facts  # it rebinds module names
 
 
 def _class_facts(node: ast.ClassDef, names: Dict[str, str]) -> List[Tuple[ast.stmt, Set[str]]]:
@@ -179,7 +189,7 @@ def triage(text: str, rules: Sequence[Judged], tree: Optional[ast.Module] = None
     judge.file |= rest
     judge.keeps(rest)
     stubs.extend(_stub(node, lines) for node, facts in defs if not judge.keeps(facts))
-    readers = [i for i, rule in enumerate(rules) if rule.reads_class]
+    readers = {i for i, rule in enumerate(rules) if rule.reads_class}
     for node, header, members in classes:
         kept = [judge.keeps(facts) for _, facts in members]
         if judge.met(header.union(*[facts for _, facts in members]), readers):

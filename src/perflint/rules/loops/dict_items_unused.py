@@ -37,7 +37,7 @@ class DictItemsUnused(Rule):
     name = "dict-items-unused"
     message = "one of the unpacked `items()` names is unused: iterate the keys or `values()`"
     impact = Impact.CONSTANT
-    needs = (("def", "for a, b in items()"),)
+    needs = (("def", "for a, b in items(), one unused"),)
     fix = Applicability.UNSAFE
 
     bad = (

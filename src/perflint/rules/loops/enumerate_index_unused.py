@@ -34,7 +34,7 @@ class EnumerateIndexUnused(Rule):
     name = "enumerate-index-unused"
     message = "the `enumerate` index is never used: iterate the sequence directly"
     impact = Impact.CONSTANT
-    needs = (("def", "for in enumerate()"),)
+    needs = (("def", "for a, b in enumerate(), one unused"),)
     fix = Applicability.SAFE
 
     bad = (
