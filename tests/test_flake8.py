@@ -129,3 +129,28 @@ def test_opt_in_rules_need_an_explicit_selection(tmp_path: Path) -> None:
     assert expected in flake8("--extend-select", "PFL102", "mod.py", cwd=tmp_path)
     assert expected not in flake8("--select", "PFL1", "mod.py", cwd=tmp_path), "a prefix is not a name"
     assert expected in cli("--extend-select", "PFL102", "mod.py", cwd=tmp_path)
+
+
+_REUSE = '''
+import sys
+from flake8.main import cli
+from perflint.engine import triage
+
+def no_second_parse(text):
+    raise AssertionError("triage parsed again")
+
+triage.parse = no_second_parse
+status = cli.main(["--isolated", "--select", "PFL", *sys.argv[1:]])
+print("libcst" in sys.modules)
+sys.exit(status)
+'''
+
+
+def test_flake8_hands_its_tree_to_triage_and_a_cleared_file_imports_no_libcst(tmp_path: Path) -> None:
+    write(tmp_path / "plain.py", "def f(x):\n    return x + 1\n")
+    write(tmp_path / "slow.py", "def f(xs: list):\n    while xs:\n        print(xs.pop(0))\n")
+    run = [sys.executable, "-c", _REUSE]
+    cleared = subprocess.run([*run, "plain.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert (cleared.returncode, cleared.stdout, cleared.stderr) == (0, "False\n", "")
+    kept = subprocess.run([*run, "slow.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert kept.returncode == 1 and "PFL303" in kept.stdout and kept.stdout.endswith("True\n"), kept.stdout + kept.stderr

@@ -247,6 +247,9 @@ def _call(facts: Facts, node: ast.Call, loop: bool) -> None:
     if qualified is not None:
         facts.fact("call " + qualified, loop)
         facts.fact("call " + qualified.split(".")[0] + ".*", loop)
+        if isinstance(node.func, ast.Attribute):  # looked up on each call: `math.sqrt(x)`
+            facts.fact("attribute " + qualified, loop)
+            facts.fact("attribute " + qualified.split(".")[0] + ".*", loop)
     first = node.args[0] if node.args else None
     if isinstance(node.func, ast.Attribute):
         zero = isinstance(first, ast.Constant) and first.value == 0

@@ -7,14 +7,13 @@ Configuration comes from `[tool.perflint]` (see `config`) with the command line 
 from __future__ import annotations
 
 import functools
+import importlib
 import os
-import shlex
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
@@ -26,9 +25,7 @@ from perflint.engine.policy import Policy, default_policy, held_summary
 from perflint.engine.runner import FileResult, Settings, add_noqa, run_files, run_notebook, run_source
 from perflint.engine.selection import TARGET_VERSIONS, Target, parse_target, running_target
 from perflint.faces import output, progress
-from perflint.faces.bench import bench_command
-from perflint.faces.profile_report import ProfileView, ShareError, parse_share
-from perflint.measure import profile_run, profiles
+from perflint.measure import profiles
 from perflint.model import FileError
 from perflint.project.config import Config, ConfigError
 from perflint.project.discovery import discover
@@ -43,13 +40,30 @@ class UserError(Exception):
     """A mistake the user can fix: reported as one line, exit code 2."""
 
 
+if TYPE_CHECKING:
+    from perflint.faces.profile_report import ProfileView
+    from perflint.measure import profile_run
+
+# Commands imported only when run (or listed): `perflint FILE` starts sooner without them.
+_LAZY_COMMANDS = {"bench": "perflint.faces.bench:bench_command"}
+
+
 class _CheckByDefault(click.Group):
     """`perflint PATHS` means `perflint check PATHS`, as `ruff` grew to need."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or args[0] not in self.commands:
+        if not args or args[0] not in (*self.commands, *_LAZY_COMMANDS):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *_LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            module, _, attribute = _LAZY_COMMANDS[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
 
 @click.group(cls=_CheckByDefault, context_settings={"help_option_names": ["-h", "--help"]})
@@ -266,6 +280,7 @@ def _profile_view(
         if min_share is not None:
             raise UserError("--min-share needs --profile")
         return None
+    from perflint.faces.profile_report import ProfileView, ShareError, parse_share
     if changes_code:
         raise UserError("--profile cannot be combined with --fix, --diff or --add-noqa (fix first, then profile again)")
     try:
@@ -385,8 +400,6 @@ class _Report:
         return lines
 
 
-cli.add_command(bench_command)
-
 DEFAULT_MIN_SHARE = "1%"
 _COMMAND = "perflint.command"
 
@@ -442,6 +455,11 @@ def profile(
     command = ctx.meta.get(_COMMAND, [])
     if not command:
         raise UserError("give the command to profile after `--`, e.g. perflint profile app.py -- python app.py")
+    import shlex
+    import tempfile
+
+    from perflint.faces.profile_report import ProfileView, ShareError, parse_share
+
     try:
         share = parse_share(min_share)
     except ShareError as error:
@@ -477,6 +495,8 @@ def profile(
 
 
 def _run_profiled(command: Sequence[str], destination: Path) -> profile_run.Run:
+    from perflint.measure import profile_run
+
     try:
         return profile_run.run(command, destination)
     except profile_run.CannotStart as error:

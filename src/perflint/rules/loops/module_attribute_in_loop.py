@@ -127,8 +127,8 @@ class ModuleAttributeInLoop(Rule):
     message = "module attribute looked up on every pass: bind it to a local before the loop"
     impact = Impact.CONSTANT
     # A function's loop calls a cheap module's function or a pure path function through its module.
-    needs = tuple(("def", f"loop call {m}.*") for m in sorted(_CHEAP_MODULES)) + tuple(
-        ("def", f"loop call {m}.{f}") for m in sorted(_PATH_MODULES) for f in sorted(_PURE_PATH_FUNCTIONS)
+    needs = tuple(("def", f"loop attribute {m}.*") for m in sorted(_CHEAP_MODULES)) + tuple(
+        ("def", f"loop attribute {m}.{f}") for m in sorted(_PATH_MODULES) for f in sorted(_PURE_PATH_FUNCTIONS)
     )
     fix = Applicability.UNSAFE
 
