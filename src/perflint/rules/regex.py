@@ -63,7 +63,6 @@ class RegexInLoop(Rule):
     name = "regex-in-loop"
     message = "regular expression in a loop: compile it once before the loop"
     impact = Impact.CONSTANT
-    needs = tuple(("def", f"loop call re.{f}") for f in sorted(_POSITIONAL_LIMIT))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -119,6 +118,8 @@ class RegexInLoop(Rule):
         "    return [m.group(1) for s in lines if (m := p.search(s))]",
         note="re caches compiled patterns: the gain is the per-call cache lookup and call overhead",
     )
+
+    needs = tuple(("def", f"loop call re.{f}") for f in sorted(_POSITIONAL_LIMIT))
 
     def __init__(self, ctx: FileContext, findings: List[Finding]) -> None:
         super().__init__(ctx, findings)

@@ -58,7 +58,6 @@ class CacheOnMethod(Rule):
     name = "cache-on-method"
     message = "a cache on an instance method keeps every `self` alive: cache per instance instead"
     impact = Impact.ALGORITHMIC
-    needs = tuple(("def", f"@{c}") for c in sorted(_CACHES)) + (("def", "@cache"), ("def", "@lru_cache"))
 
     bad = (
         Example(
@@ -90,6 +89,8 @@ class CacheOnMethod(Rule):
         after="def run():\n    b = B()\n    return sum(b.f(x) for x in xs)",
         note="the gain is memory: every A() stays alive in the cache",
     )
+
+    needs = tuple(("def", f"@{c}") for c in sorted(_CACHES)) + (("def", "@cache"), ("def", "@lru_cache"))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not isinstance(self.ctx.parent(2), cst.ClassDef) or not any(map(_may_be_cache, node.decorators)):

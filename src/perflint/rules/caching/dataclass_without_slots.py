@@ -72,7 +72,6 @@ class DataclassWithoutSlots(Rule):
     name = "dataclass-without-slots"
     message = "add `slots=True` to the dataclass to drop the per-instance `__dict__`"
     impact = Impact.CONSTANT
-    needs = (("@dataclass",), ("@dataclasses.dataclass",))
     fix = Applicability.UNSAFE
     default_on = False
     availability = "target >= 3.10"
@@ -108,6 +107,8 @@ class DataclassWithoutSlots(Rule):
     )
 
     reads_class = True
+
+    needs = (("@dataclass",), ("@dataclasses.dataclass",))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not node.decorators:

@@ -248,7 +248,6 @@ class MissingMemoization(Rule):
     name = "missing-memoization"
     message = "this function recomputes the same recursive calls: memoize it with `@functools.cache`"
     impact = Impact.ALGORITHMIC
-    needs = (("recursive",),)  # an undecorated def calling itself twice
     fix = Applicability.UNSAFE
 
     bad = (
@@ -302,6 +301,8 @@ class MissingMemoization(Rule):
         after="def run():\n    cached.cache_clear()\n    return cached(N)",
         size=22,
     )
+
+    needs = (("recursive",),)  # an undecorated def calling itself twice
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.decorators or node.asynchronous is not None or not self.ctx.at_top_level():

@@ -37,7 +37,6 @@ class GeneratorInConstructor(Rule):
     name = "generator-in-constructor"
     message = "use a comprehension instead of passing a generator to list()/set()/dict()"
     impact = Impact.CONSTANT
-    needs = (("list(GeneratorExp)",), ("set(GeneratorExp)",), ("dict(GeneratorExp)",))
     fix = Applicability.SAFE
 
     bad = (
@@ -80,6 +79,8 @@ class GeneratorInConstructor(Rule):
     )
 
     # The call's argument holds a `for` (within three levels of brackets).
+
+    needs = (("list(GeneratorExp)",), ("set(GeneratorExp)",), ("dict(GeneratorExp)",))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -33,7 +33,6 @@ class IdentityComprehension(Rule):
     name = "identity-comprehension"
     message = "the comprehension only copies its iterable: call list()/set()/dict() on it"
     impact = Impact.CONSTANT
-    needs = (("identity comprehension",),)
     fix = Applicability.SAFE
 
     bad = (
@@ -73,6 +72,8 @@ class IdentityComprehension(Rule):
             ),
         ),
     )
+
+    needs = (("identity comprehension",),)
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
         self._check(node, "list", _copies(node.elt, node.for_in))

@@ -34,7 +34,6 @@ class ListComprehensionInAnyAll(Rule):
     name = "list-comprehension-in-any-all"
     message = "pass a generator to any()/all() so it can stop at the first decisive item"
     impact = Impact.ALGORITHMIC
-    needs = tuple((f"{f}({comp})",) for f in ("any", "all") for comp in ("ListComp", "SetComp"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -76,6 +75,8 @@ class ListComprehensionInAnyAll(Rule):
         variants=(Case("no early hit", setup="xs = [0] * N"),),
         note="the hit is at the front; in the second case nothing stops the scan early",
     )
+
+    needs = tuple((f"{f}({comp})",) for f in ("any", "all") for comp in ("ListComp", "SetComp"))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

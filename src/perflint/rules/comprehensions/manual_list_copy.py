@@ -35,7 +35,6 @@ class ManualListCopy(Rule):
     name = "manual-list-copy"
     message = "copy with `list(...)` or `.extend(...)` instead of appending items one by one"
     impact = Impact.CONSTANT
-    needs = (("def", "name built by copying append"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -75,6 +74,8 @@ class ManualListCopy(Rule):
         ),
         note="the second case copies items that are computed as they come, as most real loops do",
     )
+
+    needs = (("def", "name built by copying append"),)
 
     def visit_For(self, node: cst.For) -> None:
         build = _method_build(node, "append")

@@ -37,7 +37,6 @@ class ManualSetUpdate(Rule):
     name = "manual-set-update"
     message = "use `set.update(...)` (or `set(...)`) instead of adding items one by one"
     impact = Impact.CONSTANT
-    needs = (("def", "name built by copying add"), ("def", "name built by copying discard"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -76,6 +75,8 @@ class ManualSetUpdate(Rule):
     )
 
     message_discard = "use `set.difference_update(...)` instead of discarding items one by one"
+
+    needs = (("def", "name built by copying add"), ("def", "name built by copying discard"))
 
     def visit_For(self, node: cst.For) -> None:
         if self._discards(node):

@@ -40,7 +40,6 @@ class MapLambda(Rule):
     name = "map-lambda"
     message = "`map` with a lambda calls a function per item: use a comprehension or generator expression"
     impact = Impact.CONSTANT
-    needs = (("map(Lambda)",),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -79,6 +78,8 @@ class MapLambda(Rule):
             ),
         ),
     )
+
+    needs = (("map(Lambda)",),)
 
     def visit_Call(self, node: cst.Call) -> None:
         parts = _mapped(node)

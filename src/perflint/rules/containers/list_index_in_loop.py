@@ -50,7 +50,6 @@ class ListIndexInLoop(_ContainerRule):
         " build an {{item: position}} dict once before the loop"
     )
     impact = Impact.ALGORITHMIC
-    needs = (("def", "loop list.index()"),)
 
     bad = (
         # networkx resistance_distance: two scans per pair of nodes
@@ -98,6 +97,8 @@ class ListIndexInLoop(_ContainerRule):
         "    return [pos[q] for q in queries]",
         size=500,
     )
+
+    needs = (("def", "loop list.index()"),)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -64,7 +64,6 @@ class ListMembershipInLoop(_ContainerRule):
     name = "list-membership-in-loop"
     message = "membership test on a list in a loop is O(n): test against a set built once before the loop"
     impact = Impact.ALGORITHMIC
-    needs = (("def", "loop list tested"),)  # `x in xs` in a loop, `xs` bound to a list
     fix = Applicability.UNSAFE
 
     bad = (
@@ -209,6 +208,8 @@ class ListMembershipInLoop(_ContainerRule):
         " `list(dict.fromkeys(...))` dedupes in one pass"
     )
     message_as_set_unverified = "list `{name}` is only used as a set: if its items hash as they compare, make it a set"
+
+    needs = (("def", "loop list tested"),)  # `x in xs` in a loop, `xs` bound to a list
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not isinstance(node.operator, (cst.In, cst.NotIn)) or not isinstance(node.comparator, cst.Name):

@@ -41,7 +41,6 @@ class LiteralMembership(_ContainerRule):
     name = "literal-membership"
     message = "membership test on a list/tuple of constants: use a set literal"
     impact = Impact.CONSTANT
-    needs = (("def", "loop in display"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -84,6 +83,8 @@ class LiteralMembership(_ContainerRule):
         before="def run():\n    return sum(1 for w in words if w in ('if', 'for', 'while', 'try', 'with'))",
         after="def run():\n    return sum(1 for w in words if w in {'if', 'for', 'while', 'try', 'with'})",
     )
+
+    needs = (("def", "loop in display"),)
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         values = node.comparator

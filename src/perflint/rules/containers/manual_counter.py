@@ -105,7 +105,6 @@ class ManualCounter(_ContainerRule):
     name = "manual-counter"
     message = "counting in a loop by hand: use `collections.Counter(iterable)`"
     impact = Impact.CONSTANT
-    needs = (("def", "loop dict[]", "loop shared +="), ("def", "loop dict[]", "loop [] = get() +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -155,6 +154,8 @@ class ManualCounter(_ContainerRule):
         before="def run():\n    d = {}\n    for k in keys:\n        d[k] = d.get(k, 0) + 1\n    return d",
         after="def run():\n    return collections.Counter(keys)",
     )
+
+    needs = (("def", "loop dict[]", "loop shared +="), ("def", "loop dict[]", "loop [] = get() +"))
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous or node.orelse or not isinstance(node.body, cst.IndentedBlock):

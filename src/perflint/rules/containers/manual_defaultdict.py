@@ -113,7 +113,6 @@ class ManualDefaultdict(_ContainerRule):
     name = "manual-defaultdict"
     message = "initializing missing keys by hand: use `collections.defaultdict` (or `d.setdefault`)"
     impact = Impact.CONSTANT
-    needs = (("def", "loop not in", "loop [] = empty"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -153,6 +152,8 @@ class ManualDefaultdict(_ContainerRule):
         after="def run():\n    d = collections.defaultdict(list)\n    for k, v in pairs:\n        d[k].append(v)\n"
         "    return d",
     )
+
+    needs = (("def", "loop not in", "loop [] = empty"),)
 
     def visit_If(self, node: cst.If) -> None:
         if node.orelse is not None or not isinstance(node.test, cst.Comparison):

@@ -30,7 +30,6 @@ class SortAfterInsert(_ContainerRule):
     name = "sort-after-insert"
     message = "appending then sorting in a loop: use `bisect.insort(xs, v)` on the sorted list"
     impact = Impact.ALGORITHMIC
-    needs = tuple(("def", f"loop {k}.sort()", f"loop {k}.append()") for k in ("name", "shared"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -69,6 +68,8 @@ class SortAfterInsert(_ContainerRule):
         after="def run():\n    xs = []\n    for v in values:\n        bisect.insort(xs, v)\n    return xs",
         size=2_000,
     )
+
+    needs = tuple(("def", f"loop {k}.sort()", f"loop {k}.append()") for k in ("name", "shared"))
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         body = node.body

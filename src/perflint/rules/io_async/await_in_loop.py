@@ -95,7 +95,6 @@ class AwaitInLoop(Rule):
     name = "await-in-loop"
     message = "awaiting in a loop runs the calls one after another: use asyncio.gather or a TaskGroup"
     impact = Impact.ALGORITHMIC
-    needs = (("async def", "loop await"),)
     default_on = False
 
     bad = (
@@ -136,6 +135,8 @@ class AwaitInLoop(Rule):
         size=100,
         note="calls that each wait 1 ms; the gain is the waiting time that overlaps",
     )
+
+    needs = (("async def", "loop await"),)
 
     def visit_Await(self, node: cst.Await) -> None:
         call = node.expression

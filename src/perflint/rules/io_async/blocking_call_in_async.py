@@ -43,10 +43,6 @@ class BlockingCallInAsync(Rule):
     name = "blocking-call-in-async"
     message = "blocking call inside `async def` stalls the event loop: use an async API or asyncio.to_thread"
     impact = Impact.ALGORITHMIC
-    # The builtin `open`, or anything of a blocking module or `pathlib`, in an `async def`.
-    needs = (("async def", "call open"), ("async def", "annotated pathlib.*")) + tuple(
-        ("async def", f"call {m}.*") for m in sorted({n.split(".")[0] for n in [*_BLOCKING, *_HTTP_MODULES, "pathlib"]})
-    )
 
     bad = (
         Example("import time\n\nasync def f():\n    time.sleep(1)\n"),
@@ -99,6 +95,11 @@ class BlockingCallInAsync(Rule):
         "    return asyncio.run(main())",
         size=100,
         note="tasks that each wait 1 ms: blocking waits add up, async waits overlap",
+    )
+
+    # The builtin `open`, or anything of a blocking module or `pathlib`, in an `async def`.
+    needs = (("async def", "call open"), ("async def", "annotated pathlib.*")) + tuple(
+        ("async def", f"call {m}.*") for m in sorted({n.split(".")[0] for n in [*_BLOCKING, *_HTTP_MODULES, "pathlib"]})
     )
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -59,7 +59,6 @@ class WriteInLoop(Rule):
     name = "write-in-loop"
     message = "writing item by item to a BytesIO in a loop: use `buf.writelines(items)`"
     impact = Impact.CONSTANT
-    needs = (("loop name.write()", "file call io.BytesIO"), ("loop shared.write()", "file call io.BytesIO"))
     fix = Applicability.SAFE
 
     bad = (
@@ -111,6 +110,8 @@ class WriteInLoop(Rule):
         "    return buf.getvalue()",
         after="def run():\n    buf = io.BytesIO()\n    buf.writelines(chunks)\n    return buf.getvalue()",
     )
+
+    needs = (("loop name.write()", "file call io.BytesIO"), ("loop shared.write()", "file call io.BytesIO"))
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or node.orelse is not None:

@@ -37,7 +37,6 @@ class BinCount(Rule):
     name = "bin-count"
     message = "count the set bits with `int.bit_count()` instead of `bin(x).count(\"1\")`"
     impact = Impact.CONSTANT
-    needs = (("call bin", "call count"),)
     fix = Applicability.SAFE
     min_target = (3, 10)
     availability = "target >= 3.10"
@@ -73,6 +72,8 @@ class BinCount(Rule):
     )
 
     _mentions: Optional[bool] = None
+
+    needs = (("call bin", "call count"),)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

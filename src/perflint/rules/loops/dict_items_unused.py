@@ -37,7 +37,6 @@ class DictItemsUnused(Rule):
     name = "dict-items-unused"
     message = "one of the unpacked `items()` names is unused: iterate the keys or `values()`"
     impact = Impact.CONSTANT
-    needs = (("def", "for a, b in items(), one unused"),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -95,6 +94,8 @@ class DictItemsUnused(Rule):
         before="def run():\n    total = 0\n    for k, v in d.items():\n        total += v\n    return total",
         after="def run():\n    total = 0\n    for v in d.values():\n        total += v\n    return total",
     )
+
+    needs = (("def", "for a, b in items(), one unused"),)
 
     def visit_For(self, node: cst.For) -> None:
         self._check(node.target, node.iter, node)

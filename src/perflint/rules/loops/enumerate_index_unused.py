@@ -34,7 +34,6 @@ class EnumerateIndexUnused(Rule):
     name = "enumerate-index-unused"
     message = "the `enumerate` index is never used: iterate the sequence directly"
     impact = Impact.CONSTANT
-    needs = (("def", "for a, b in enumerate(), one unused"),)
     fix = Applicability.SAFE
 
     bad = (
@@ -75,6 +74,8 @@ class EnumerateIndexUnused(Rule):
         before="def run():\n    total = 0\n    for _, x in enumerate(xs):\n        total += x\n    return total",
         after="def run():\n    total = 0\n    for x in xs:\n        total += x\n    return total",
     )
+
+    needs = (("def", "for a, b in enumerate(), one unused"),)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:

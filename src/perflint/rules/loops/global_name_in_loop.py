@@ -42,7 +42,6 @@ class GlobalNameInLoop(Rule):
     name = "global-name-in-loop"
     message = "module-level variable looked up on every pass: bind it to a local before the loop"
     impact = Impact.CONSTANT
-    needs = (("def", "loop"),)
     fix = Applicability.UNSAFE
     default_on = False
 
@@ -77,6 +76,8 @@ class GlobalNameInLoop(Rule):
         after="def run():\n    scale = SCALE\n    return [x * scale for x in xs]",
         note="small on 3.11+, which caches global lookups",
     )
+
+    needs = (("def", "loop"),)
 
     def __init__(self, ctx: FileContext, findings: list) -> None:
         super().__init__(ctx, findings)

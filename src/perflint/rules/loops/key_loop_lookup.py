@@ -50,7 +50,6 @@ class KeyLoopLookup(Rule):
     name = "key-loop-lookup"
     message = "the loop looks up `d[k]` for each key: iterate `d.items()` (or `d.values()`)"
     impact = Impact.CONSTANT
-    needs = (("def", "key lookup"),)  # `for k in d` reading `d[k]`
     fix = Applicability.UNSAFE
 
     bad = (
@@ -86,6 +85,8 @@ class KeyLoopLookup(Rule):
         before="def run():\n    total = 0\n    for k in d:\n        total += k + d[k]\n    return total",
         after="def run():\n    total = 0\n    for k, v in d.items():\n        total += k + v\n    return total",
     )
+
+    needs = (("def", "key lookup"),)  # `for k in d` reading `d[k]`
 
     def visit_For(self, node: cst.For) -> None:
         mapping = _keys_of(node.iter)

@@ -126,10 +126,6 @@ class ModuleAttributeInLoop(Rule):
     name = "module-attribute-in-loop"
     message = "module attribute looked up on every pass: bind it to a local before the loop"
     impact = Impact.CONSTANT
-    # A function's loop calls a cheap module's function or a pure path function through its module.
-    needs = tuple(("def", f"loop attribute {m}.*") for m in sorted(_CHEAP_MODULES)) + tuple(
-        ("def", f"loop attribute {m}.{f}") for m in sorted(_PATH_MODULES) for f in sorted(_PURE_PATH_FUNCTIONS)
-    )
     fix = Applicability.UNSAFE
 
     bad = (
@@ -211,6 +207,11 @@ class ModuleAttributeInLoop(Rule):
             ),
         ),
         note="3.11 and later specialize global and module attribute lookups; the second case is a comprehension",
+    )
+
+    # A function's loop calls a cheap module's function or a pure path function through its module.
+    needs = tuple(("def", f"loop attribute {m}.*") for m in sorted(_CHEAP_MODULES)) + tuple(
+        ("def", f"loop attribute {m}.{f}") for m in sorted(_PATH_MODULES) for f in sorted(_PURE_PATH_FUNCTIONS)
     )
 
     def __init__(self, ctx: FileContext, findings: list) -> None:

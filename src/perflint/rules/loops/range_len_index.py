@@ -52,7 +52,6 @@ class RangeLenIndex(Rule):
     name = "range-len-index"
     message = "the index is only used as `xs[i]`: iterate the sequence directly"
     impact = Impact.CONSTANT
-    needs = (("def", "index lookup"),)  # `for i in range(len(xs))` reading `xs[i]`
     fix = Applicability.UNSAFE
 
     bad = (
@@ -100,6 +99,8 @@ class RangeLenIndex(Rule):
         before="def run():\n    total = 0\n    for i in range(len(xs)):\n        total += xs[i]\n    return total",
         after="def run():\n    total = 0\n    for x in xs:\n        total += x\n    return total",
     )
+
+    needs = (("def", "index lookup"),)  # `for i in range(len(xs))` reading `xs[i]`
 
     def visit_For(self, node: cst.For) -> None:
         call = node.iter

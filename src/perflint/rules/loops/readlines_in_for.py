@@ -31,7 +31,6 @@ class ReadlinesInFor(Rule):
     name = "readlines-in-for"
     message = "iterate the file directly instead of calling `readlines()`"
     impact = Impact.CONSTANT
-    needs = (("def", "for in readlines()"),)
     fix = Applicability.SAFE
 
     bad = (
@@ -67,6 +66,8 @@ class ReadlinesInFor(Rule):
         after="def run():\n    stream.seek(0)\n    return sum(len(line) for line in stream)",
         note="similar speed; the gain is memory (no list of every line)",
     )
+
+    needs = (("def", "for in readlines()"),)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:

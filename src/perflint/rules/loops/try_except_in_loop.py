@@ -38,7 +38,6 @@ class TryExceptInLoop(Rule):
     name = "try-except-in-loop"
     message = "`try` entered on every pass: wrap the loop in it (the handlers end the loop anyway)"
     impact = Impact.CONSTANT
-    needs = (("loop try",),)
     availability = "target < 3.11"
     below_target = (3, 11)
 
@@ -75,6 +74,8 @@ class TryExceptInLoop(Rule):
         "    except ValueError:\n        pass\n    return out",
         note="about 1.0x on 3.11+ (zero-cost exceptions); the rule applies only to older targets",
     )
+
+    needs = (("loop try",),)
 
     def visit_For(self, node: cst.For) -> None:
         self._check(node)

@@ -25,7 +25,6 @@ class UnnecessaryListCast(Rule):
     name = "unnecessary-list-cast"
     message = "iterate the collection directly instead of copying it with `list()`/`tuple()`"
     impact = Impact.CONSTANT
-    needs = (("def", "for in list()"), ("def", "for in tuple()"), ("def", "loop in list()"), ("def", "loop in tuple()"))
     fix = Applicability.SAFE
 
     bad = (
@@ -60,6 +59,8 @@ class UnnecessaryListCast(Rule):
         before="def run():\n    total = 0\n    for x in list(xs):\n        total += x\n    return total",
         after="def run():\n    total = 0\n    for x in xs:\n        total += x\n    return total",
     )
+
+    needs = (("def", "for in list()"), ("def", "for in tuple()"), ("def", "loop in list()"), ("def", "loop in tuple()"))
 
     def visit_For(self, node: cst.For) -> None:
         self._check(node.iter, node)

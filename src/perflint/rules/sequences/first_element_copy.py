@@ -91,7 +91,6 @@ class FirstElementCopy(Rule):
     name = "first-element-copy"
     message = "use `next(iter(x))` instead of copying `x` into a list to take its first element"
     impact = Impact.ALGORITHMIC
-    needs = (("list()[]",), ("tuple()[]",), ("display[]",))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -162,6 +161,8 @@ class FirstElementCopy(Rule):
         before="def run():\n    return list(d)[0]",
         after="def run():\n    return next(iter(d))",
     )
+
+    needs = (("list()[]",), ("tuple()[]",), ("display[]",))
 
     def __init__(self, ctx: FileContext, findings: list[Finding]) -> None:
         super().__init__(ctx, findings)

@@ -34,7 +34,6 @@ class InDictKeys(Rule):
     name = "in-dict-keys"
     message = "use `key in dict` instead of `key in dict.keys()`"
     impact = Impact.CONSTANT
-    needs = (("in keys()",),)
     fix = Applicability.SAFE
 
     bad = (
@@ -61,6 +60,8 @@ class InDictKeys(Rule):
         before="def run():\n    return sum(1 for k in keys if k in d.keys())",
         after="def run():\n    return sum(1 for k in keys if k in d)",
     )
+
+    needs = (("in keys()",),)
 
     def visit_ComparisonTarget(self, node: cst.ComparisonTarget) -> None:
         if not isinstance(node.operator, (cst.In, cst.NotIn)):

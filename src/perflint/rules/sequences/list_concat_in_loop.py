@@ -78,7 +78,6 @@ class ListConcatInLoop(Rule):
     name = "list-concat-in-loop"
     message = "use `acc.append(v)` / `acc.extend(other)` instead of `acc = acc + ...` in a loop"
     impact = Impact.ALGORITHMIC
-    needs = (("def", "loop list = +"), ("def", "loop global = +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -131,6 +130,8 @@ class ListConcatInLoop(Rule):
         after="def run():\n    acc = []\n    for v in data:\n        acc.append(v)\n    return acc",
         size=2_000,
     )
+
+    needs = (("def", "loop list = +"), ("def", "loop global = +"))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         name = _self_assignment(node)

@@ -31,8 +31,6 @@ class ManualPriorityQueue(Rule):
     name = "manual-priority-queue"
     message = "use `heapq` (heappush/heappop) instead of finding and removing the smallest item each turn"
     impact = Impact.ALGORITHMIC
-    needs = (("def", "while", "loop call remove", "loop call min"), ("def", "while", "loop call remove", "loop call max"),
-             ("def", "while", "loop call sort", "loop call pop"))
 
     bad = (
         Example(
@@ -74,6 +72,9 @@ class ManualPriorityQueue(Rule):
         ),
         size=2_000,
     )
+
+    needs = (("def", "while", "loop call remove", "loop call min"), ("def", "while", "loop call remove", "loop call max"),
+             ("def", "while", "loop call sort", "loop call pop"))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -30,7 +30,6 @@ class QuadraticListSum(Rule):
     name = "quadratic-list-sum"
     message = "use `list(itertools.chain.from_iterable(xs))` instead of `sum(xs, [])`"
     impact = Impact.ALGORITHMIC
-    needs = (("sum([])",),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -66,6 +65,8 @@ class QuadraticListSum(Rule):
         after="import itertools\n\ndef run():\n    return list(itertools.chain.from_iterable(rows))",
         size=1_000,
     )
+
+    needs = (("sum([])",),)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not is_name(node.func, "sum"):

@@ -50,10 +50,6 @@ class SliceShiftInLoop(Rule):
     name = "slice-shift-in-loop"
     message = "shifting with `xs = xs[1:]` copies the rest each turn: keep an index or use a deque"
     impact = Impact.ALGORITHMIC
-    # `x = x[n:]` where `x` is bound to something else too, or is used as a str, bytes or list.
-    needs = (("def", "loop valued = [n:]"), ("def", "loop list = [n:]")) + tuple(
-        ("def", f"loop .{method}() = [n:]") for method in sorted(_SEQUENCE_METHODS)
-    )
 
     bad = (
         Example(
@@ -97,6 +93,11 @@ class SliceShiftInLoop(Rule):
             "    while xs:\n        total += xs.popleft()\n    return total"
         ),
         size=2_000,
+    )
+
+    # `x = x[n:]` where `x` is bound to something else too, or is used as a str, bytes or list.
+    needs = (("def", "loop valued = [n:]"), ("def", "loop list = [n:]")) + tuple(
+        ("def", f"loop .{method}() = [n:]") for method in sorted(_SEQUENCE_METHODS)
     )
 
     def visit_Assign(self, node: cst.Assign) -> None:

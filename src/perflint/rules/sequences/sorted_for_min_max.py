@@ -66,7 +66,6 @@ class SortedForMinMax(Rule):
     name = "sorted-for-min-max"
     message = "use `min()`/`max()` or `heapq.nsmallest()`/`nlargest()` instead of sorting to take the extremes"
     impact = Impact.ALGORITHMIC
-    needs = (("sorted()[]",),)
     fix = Applicability.UNSAFE
 
     bad = (
@@ -127,6 +126,8 @@ class SortedForMinMax(Rule):
         variants=(Case("presorted", setup="data = [i / N for i in range(N)]"),),
         note="random floats; on presorted input (the second case) sorted() wins",
     )
+
+    needs = (("sorted()[]",),)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         call = node.value

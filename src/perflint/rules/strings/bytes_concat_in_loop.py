@@ -64,9 +64,6 @@ class BytesConcatInLoop(_AccumulatorRule):
     name = "bytes-concat-in-loop"
     message = "bytes built with `+=` in a loop is copied each time (quadratic): accumulate in a `bytearray`"
     impact = Impact.ALGORITHMIC
-    needs = tuple(
-        ("def", f"loop {target} {growth}") for target in ("bytes", "shared bytes", "global") for growth in ("+=", "= +")
-    )
     fix = Applicability.UNSAFE
 
     bad = (
@@ -137,6 +134,10 @@ class BytesConcatInLoop(_AccumulatorRule):
             "    data = bytes(data)\n    return data"
         ),
         size=20_000,
+    )
+
+    needs = tuple(
+        ("def", f"loop {target} {growth}") for target in ("bytes", "shared bytes", "global") for growth in ("+=", "= +")
     )
 
     def check(self, node: cst.BaseSmallStatement) -> None:

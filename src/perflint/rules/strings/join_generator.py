@@ -26,7 +26,6 @@ class JoinGenerator(Rule):
     name = "join-generator"
     message = "pass a list comprehension to `join`, not a generator expression"
     impact = Impact.CONSTANT
-    needs = (("join(GeneratorExp)",),)
     fix = Applicability.SAFE
 
     bad = (
@@ -68,6 +67,8 @@ class JoinGenerator(Rule):
         after="def run():\n    return ','.join([w for w in words])",
         size=1_000,
     )
+
+    needs = (("join(GeneratorExp)",),)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

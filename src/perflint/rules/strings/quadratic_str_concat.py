@@ -153,8 +153,6 @@ class QuadraticStrConcat(_AccumulatorRule):
         "collect the parts in a list and `\"\".join` them"
     )
     impact = Impact.ALGORITHMIC
-    # An attribute or item known to hold a str, or a global or nonlocal, added to in a loop.
-    needs = tuple(("def", f"loop {target} {growth}") for target in ("shared str", "global") for growth in ("+=", "= +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -248,6 +246,9 @@ class QuadraticStrConcat(_AccumulatorRule):
         ),
         size=20_000,
     )
+
+    # An attribute or item known to hold a str, or a global or nonlocal, added to in a loop.
+    needs = tuple(("def", f"loop {target} {growth}") for target in ("shared str", "global") for growth in ("+=", "= +"))
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         found = self.shared(node, "str")

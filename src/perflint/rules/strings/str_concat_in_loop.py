@@ -34,7 +34,6 @@ class StrConcatInLoop(_AccumulatorRule):
     name = "str-concat-in-loop"
     message = "str built with `+=` in a loop: append the parts to a list and `\"\".join` it after the loop"
     impact = Impact.CONSTANT
-    needs = (("def", "loop str +="), ("def", "loop str = +"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -129,6 +128,8 @@ class StrConcatInLoop(_AccumulatorRule):
     )
 
     reads_class = False  # a local of the function
+
+    needs = (("def", "loop str +="), ("def", "loop str = +"))
 
     def check(self, node: cst.BaseSmallStatement) -> None:
         local = _local_accumulator(self.ctx, node)

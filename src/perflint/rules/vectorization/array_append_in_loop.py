@@ -29,7 +29,6 @@ class ArrayAppendInLoop(Rule):
     name = "array-append-in-loop"
     message = "growing a NumPy array in a loop copies it every time: collect a list, combine once"
     impact = Impact.ALGORITHMIC
-    needs = tuple(("def", f"loop call numpy.{f}") for f in sorted(_ACCUMULATORS))
 
     bad = (
         Example(
@@ -68,6 +67,8 @@ class ArrayAppendInLoop(Rule):
         "    return np.array(items, dtype=float).tolist()",
         requires=("numpy",),
     )
+
+    needs = tuple(("def", f"loop call numpy.{f}") for f in sorted(_ACCUMULATORS))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         found = _growth_target(node)

@@ -51,7 +51,6 @@ class BuiltinReductionOnArray(Rule):
     name = "builtin-reduction-on-array"
     message = "builtin reduction over a NumPy array: use the array's method (`arr.sum()`, `arr.max()`)"
     impact = Impact.CONSTANT
-    needs = tuple((f"array passed to {f}()",) for f in ("sum", "min", "max", "any", "all")) + tuple((f"{f}(array())",) for f in ("sum", "min", "max", "any", "all"))
     fix = Applicability.UNSAFE
 
     bad = (
@@ -81,6 +80,8 @@ class BuiltinReductionOnArray(Rule):
         after="def run():\n    return int(a.sum())",
         requires=("numpy",),
     )
+
+    needs = tuple((f"array passed to {f}()",) for f in ("sum", "min", "max", "any", "all")) + tuple((f"{f}(array())",) for f in ("sum", "min", "max", "any", "all"))
 
     def visit_Call(self, node: cst.Call) -> None:
         if len(node.args) != 1 or _builtin_call(self.ctx, node, ("sum", "min", "max", "any", "all")) is None:

@@ -28,7 +28,6 @@ class DataframeConcatInLoop(Rule):
     name = "dataframe-concat-in-loop"
     message = "concatenating onto a DataFrame in a loop copies it every time: concat a list once"
     impact = Impact.ALGORITHMIC
-    needs = (("loop call concat", "file import pandas"), ("loop call append", "file import pandas"))
 
     bad = (
         Example(
@@ -60,6 +59,8 @@ class DataframeConcatInLoop(Rule):
         size=1_000,
         requires=("pandas",),
     )
+
+    needs = (("loop call concat", "file import pandas"), ("loop call append", "file import pandas"))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         found = _growth_target(node)

@@ -23,7 +23,6 @@ class DataframeIterrows(Rule):
     name = "dataframe-iterrows"
     message = "row-by-row DataFrame loop: vectorize over columns, or use itertuples()"
     impact = Impact.CONSTANT
-    needs = (("call iterrows", "file import pandas"), ("call apply", "file import pandas"))
 
     bad = (
         Example(
@@ -56,6 +55,8 @@ class DataframeIterrows(Rule):
         size=2_000,
         requires=("pandas",),
     )
+
+    needs = (("call iterrows", "file import pandas"), ("call apply", "file import pandas"))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

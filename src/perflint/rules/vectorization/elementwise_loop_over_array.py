@@ -212,8 +212,6 @@ class ElementwiseLoopOverArray(Rule):
     name = "elementwise-loop-over-array"
     message = "element-by-element loop over a NumPy array: use a vectorized expression"
     impact = Impact.CONSTANT
-    needs = (("loop array iterated",), ("for in array()",), ("array passed to enumerate()",), ("array passed to zip()",),
-             ("for in range()", "loop array[]"))
 
     bad = (
         Example(
@@ -276,6 +274,9 @@ class ElementwiseLoopOverArray(Rule):
         after="def run():\n    return (a * b).tolist()",
         requires=("numpy",),
     )
+
+    needs = (("loop array iterated",), ("for in array()",), ("array passed to enumerate()",), ("array passed to zip()",),
+             ("for in range()", "loop array[]"))
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or node.orelse is not None:
