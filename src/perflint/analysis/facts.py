@@ -50,6 +50,16 @@ def terminal(expr: ast.expr) -> str:
     return expr.attr if isinstance(expr, ast.Attribute) else ""
 
 
+def qualified(expr: ast.expr, imports: Mapping[str, str]) -> Optional[str]:
+    """`numpy.zeros` for `np.zeros` (or `zeros` imported from numpy), by `imports`."""
+    if isinstance(expr, ast.Name):
+        return imports.get(expr.id)
+    if isinstance(expr, ast.Attribute):
+        base = qualified(expr.value, imports)
+        return None if base is None else f"{base}.{expr.attr}"
+    return None
+
+
 def key(expr: ast.expr) -> str:
     """What kinds are known by: `x` for a name, `.x` for any attribute `x`, `d[]` for an
     item of `d` ("" for anything else)."""
@@ -148,13 +158,7 @@ class Facts:
         return found
 
     def qualified(self, expr: ast.expr) -> Optional[str]:
-        """`numpy.zeros` for `np.zeros` (or `zeros` imported from numpy), by the imports."""
-        if isinstance(expr, ast.Name):
-            return self.imports.get(expr.id)
-        if isinstance(expr, ast.Attribute):
-            base = self.qualified(expr.value)
-            return None if base is None else f"{base}.{expr.attr}"
-        return None
+        return qualified(expr, self.imports)
 
     def kind_of(self, value: ast.expr) -> Optional[str]:
         kind = _KINDS_OF_DISPLAYS.get(type(value))

@@ -262,6 +262,7 @@ def fix_source(
     line_length: int = DEFAULT_LINE_LENGTH,
     cells: bool = False,
     keeps: Optional[Keeps] = None,
+    reduced: Optional[Triage] = None,
 ) -> FixOutcome:
     """Apply fixes until none is left (or the round limit), then report what remains.
 
@@ -271,9 +272,10 @@ def fix_source(
     breaks it alone is skipped (its finding stays, without a fix). Statements the fixes
     write are kept within `line_length`. A notebook's `cells` are analyzed as `check`
     analyzes them, and a fix whose code `keeps` refuses is skipped as one that breaks
-    the code. Raises AnalysisError.
+    the code. `reduced` is the triage of `source` for `rules`, if the caller has it.
+    Raises AnalysisError.
     """
-    if not cells and triage(source, rules).text is None:
+    if not cells and (reduced or triage(source, rules)).text is None:
         return FixOutcome(source, 0, [], None)
     allowed = allowed_applicabilities(unsafe)
     module = parse(source)

@@ -116,7 +116,7 @@ def _run_text(
                 outcome = core.fix_source(
                     text, path, rules, settings.target, settings.unsafe_fixes, settings.inline_noqa,
                     lambda finding: settings.policy.reports(finding.code, finding.bounded),
-                    settings.line_length, cells, book.keeps if book is not None else None,
+                    settings.line_length, cells, book.keeps if book is not None else None, reduced,
                 )
                 result.diagnostics, result.applied = outcome.diagnostics, outcome.applied
                 module, new_text = outcome.module, outcome.source

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
-from perflint.analysis.facts import Facts
+from perflint.analysis.facts import Facts, qualified
 from perflint.catalog import Needs
 from perflint.engine.statements import Anchors, parse, source_lines, top_level
 
@@ -101,9 +101,8 @@ def imports(tree: ast.Module) -> Dict[str, str]:
         else:
             for field in _BLOCKS:
                 stack.extend(getattr(node, field, ()))
-    qualify = Facts(found).qualified
     for name, value in aliases:
-        target = qualify(value)
+        target = qualified(value, found)
         if target is not None:
             found.setdefault(name, target)
     return found

@@ -28,6 +28,11 @@ class _FrontOfList(_ContainerRule):
     method: str
     arity: int
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        # Triage: `.<method>(0, ...)` in a function's loop on a name bound to a list (or a slice).
+        cls.needs = tuple(("def", f"loop {kind}.{cls.method}(0)") for kind in ("list", "slice"))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if not (

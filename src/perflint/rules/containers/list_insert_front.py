@@ -20,7 +20,6 @@ class ListInsertFront(_FrontOfList):
     name = "list-insert-front"
     message = "`list.insert(0, v)` is O(n): use `collections.deque` and `appendleft(v)`"
     impact = Impact.ALGORITHMIC
-    needs = (("def", "loop list.insert(0)"), ("def", "loop slice.insert(0)"))
     fix = Applicability.UNSAFE
 
     bad = (

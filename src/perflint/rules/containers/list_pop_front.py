@@ -28,7 +28,6 @@ class ListPopFront(_FrontOfList):
     name = "list-pop-front"
     message = "`list.pop(0)` is O(n): use `collections.deque` and `popleft()`"
     impact = Impact.ALGORITHMIC
-    needs = (("def", "loop list.pop(0)"), ("def", "loop slice.pop(0)"))
     fix = Applicability.UNSAFE
 
     bad = (
